@@ -1,0 +1,73 @@
+package dev.portd;
+
+import dev.portd.cli.CheckCommand;
+import dev.portd.cli.ServeCommand;
+import dev.portd.config.ConfigException;
+import dev.portd.host.BindFailedException;
+import dev.portd.host.BindProblem;
+import java.io.PrintWriter;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code portd} command: the table of subcommands, and the one place where a result becomes an
+ * exit code: 0 done, 1 internal error (a bug, logged with its stack trace), 2 refused (bad usage,
+ * config or bind).
+ */
+@Command(name = "portd", mixinStandardHelpOptions = true, version = "portd " + Portd.VERSION,
+        description = {"Serves the Internet's well-known-port services and finds the others.", ""},
+        subcommands = {ServeCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  portd serve                        serve config/portd.toml (needs root for ports < 1024)",
+                "  portd serve --port-offset 10000    the same on 10007, 10009, ... as any user",
+                "  portd check --config my.toml       validate a config and show what it would serve"})
+public final class Portd implements Runnable {
+    public static final String VERSION = "0.1.0";
+    public static final int OK = 0;
+    public static final int INTERNAL_ERROR = 1;
+    public static final int REFUSED = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "give a command, e.g. portd serve (portd --help lists them)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line with the given writers and returns the exit code; used by tests too. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Portd());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter w = commandLine.getErr();
+            if (e instanceof ConfigException c) {
+                c.problems().forEach(w::println);
+                w.println("portd: the config has " + c.problems().size() + (c.problems().size() == 1
+                        ? " problem" : " problems") + "; nothing was started");
+                w.flush();
+                return REFUSED;
+            }
+            if (e instanceof BindFailedException b) {
+                b.problems().stream().map(BindProblem::toString).forEach(w::println);
+                w.println("portd: " + b.problems().size() + " of the listeners could not be bound;"
+                        + " nothing was started");
+                w.flush();
+                return REFUSED;
+            }
+            LoggerFactory.getLogger(Portd.class).error("internal error (a bug: please report it)", e);
+            w.flush();
+            return INTERNAL_ERROR;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.portd.host;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Admits a connection if the service has room for it ({@code max_connections}, {@code per_source}),
+ * else closes it at once and counts it; an admitted connection gives its slot back when it closes.
+ */
+final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
+    private final String label;
+    private final ConnectionGate gate;
+    private final ServiceStats stats;
+    private final RefusalLog refusals;
+    private InetAddress source;   // set once admitted
+
+    ConnectionLimitHandler(String label, ConnectionGate gate, ServiceStats stats, RefusalLog refusals) {
+        this.label = label;
+        this.gate = gate;
+        this.stats = stats;
+        this.refusals = refusals;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        String limit = gate.tryAcquire(peer);
+        if (limit != null) {
+            stats.refused(limit);
+            refusals.refused(label, peer, limit + " reached");
+            ctx.close();
+            return;
+        }
+        source = peer;
+        stats.open.incrementAndGet();
+        stats.total.increment();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (source != null) {
+            gate.release(source);
+            stats.open.decrementAndGet();
+            source = null;
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,425 @@
+package dev.portd.host;
+
+import dev.portd.config.ConfigException;
+import dev.portd.config.HostConfig;
+import dev.portd.config.Limits;
+import dev.portd.config.ServiceConfig;
+import dev.portd.service.HostView;
+import dev.portd.service.OptionException;
+import dev.portd.service.Protocol;
+import dev.portd.service.Service;
+import dev.portd.service.ServiceContext;
+import dev.portd.service.ServiceKind;
+import dev.portd.service.ServiceKinds;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running portd host: every configured service bound on its ports, served until closed.
+ *
+ * <p>Starting binds every listener before anything is served, and either all succeed or none stays
+ * bound ({@link BindFailedException} lists every failure). Closing stops accepting, lets open
+ * connections finish within the grace period, then closes what is left.
+ *
+ * <p>Embedded in a test, on loopback and ports chosen by the system:
+ * <pre>{@code
+ * try (Host host = Host.builder().service("echo").service("daytime").start();
+ *      Socket socket = new Socket("127.0.0.1", host.tcpPort("echo"))) {
+ *     socket.getOutputStream().write("hello\n".getBytes(US_ASCII));
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class Host implements HostView, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Host.class);
+    /** Pending connections the kernel queues per listener; Linux caps it at net.core.somaxconn. */
+    static final int BACKLOG = 4096;
+    /** Blocking work (files, fsync, /proc) runs here, never on an event loop. */
+    static final int BLOCKING_THREADS = 16;
+
+    private final HostConfig config;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final ExecutorService blocking;
+    private final List<Running> services = new ArrayList<>();
+    private final List<Channel> listenerChannels = new ArrayList<>();
+    private final List<Listener> listeners = new ArrayList<>();
+    private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+    private final Set<Integer> udpPorts = ConcurrentHashMap.newKeySet();
+    private final RefusalLog refusals = new RefusalLog();
+    private Instant startedAt;
+    private boolean closed;
+
+    /** One configured service with its instance and counters. */
+    private record Running(ServiceConfig config, Service service, ServiceStats stats, ConnectionGate gate) {
+        String label(Protocol p, int port) {
+            return p.label() + "/" + port + " " + config.name();
+        }
+    }
+
+    private Host(HostConfig config, Clock clock) {
+        this.config = config;
+        this.transport = transport(config);
+        this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, new DefaultThreadFactory("portd-blocking", true));
+        List<String> problems = new ArrayList<>();
+        for (ServiceConfig s : config.services()) {
+            ServiceContext ctx = new ServiceContext(s.name(), s.options(), clock, blocking, this);
+            try {
+                Limits l = s.limits();
+                services.add(new Running(s, s.kind().factory().apply(ctx), new ServiceStats(),
+                        new ConnectionGate(l.maxConnections(), l.perSource())));
+            } catch (OptionException e) {
+                problems.add(config.source() + ": services." + s.name() + "." + e.key() + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            blocking.shutdownNow();
+            throw new ConfigException(problems);
+        }
+        this.group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("portd-io"),
+                transport.ioHandler().get());
+    }
+
+    private static Transport transport(HostConfig config) {
+        try {
+            return Transport.choose(config.transport());
+        } catch (Transport.TransportUnavailableException | LinkageError e) {
+            throw new ConfigException(List.of(config.source() + ": host.transport = \"" + config.transport()
+                    + "\": " + e.getMessage()));
+        }
+    }
+
+    /** Starts a host from a config with the system clock. */
+    public static Host start(HostConfig config) {
+        return start(config, Clock.systemDefaultZone());
+    }
+
+    /**
+     * Binds every listener of the config and starts serving.
+     *
+     * @throws ConfigException     a service option is unusable (e.g. a missing quotes file)
+     * @throws BindFailedException a listener could not be bound; nothing is left bound
+     */
+    public static Host start(HostConfig config, Clock clock) {
+        Host host = new Host(config, clock);
+        try {
+            host.bindAll();
+        } catch (RuntimeException e) {
+            host.shutdown();
+            throw e;
+        }
+        return host;
+    }
+
+    /** A builder for an embedded host: loopback, ports chosen by the system unless given. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void bindAll() {
+        record Pending(Running service, Protocol protocol, InetSocketAddress address, ChannelFuture future) {
+        }
+        List<Pending> pending = new ArrayList<>();
+        for (Running r : services) {
+            for (InetAddress address : addresses(r.config())) {
+                InetSocketAddress at = new InetSocketAddress(address, r.config().port());
+                for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
+                    if (r.config().protocols().contains(p)) {
+                        ChannelFuture f = (p == Protocol.TCP ? tcp(r, at.getPort()) : udp(r, at.getPort())).bind(at);
+                        pending.add(new Pending(r, p, at, f));
+                    }
+                }
+            }
+        }
+        List<BindProblem> problems = new ArrayList<>();
+        for (Pending p : pending) {
+            p.future().awaitUninterruptibly();
+            if (p.future().isSuccess()) {
+                Channel ch = p.future().channel();
+                listenerChannels.add(ch);
+                InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+                listeners.add(new Listener(p.service().config().name(), p.service().config().kind().name(),
+                        p.protocol(), bound, p.service().stats()));
+                if (p.protocol() == Protocol.UDP) {
+                    udpPorts.add(bound.getPort());
+                }
+            } else {
+                problems.add(BindProblem.of(p.protocol(), p.service().config().name(), p.address(),
+                        p.future().cause()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BindFailedException(problems);
+        }
+        for (Listener l : listeners) {
+            log.info("{}/{} {} listening on {}", l.protocol().label(), l.address().getPort(), l.service(),
+                    NetUtil.toSocketAddressString(l.address()));
+        }
+        for (Running r : services) {
+            r.service().started();
+        }
+        startedAt = Instant.now();
+        log.info("portd started: {} listeners, transport {}", listeners.size(), transport.name());
+    }
+
+    /** The addresses a service listens on: its own, else the host's, else every address (dual-stack). */
+    private List<InetAddress> addresses(ServiceConfig s) {
+        if (!s.bind().isEmpty()) {
+            return s.bind();
+        }
+        if (!config.bind().isEmpty()) {
+            return config.bind();
+        }
+        return List.of(ipv6Available() ? anyIpv6() : anyIpv4());
+    }
+
+    private static boolean ipv6Available() {
+        return !NetUtil.isIpV4StackPreferred()
+                && (!System.getProperty("os.name").startsWith("Linux") || Files.exists(Path.of("/proc/net/if_inet6")));
+    }
+
+    private static InetAddress anyIpv6() {
+        return NetUtil.createInetAddressFromIpAddressString("::");
+    }
+
+    private static InetAddress anyIpv4() {
+        return NetUtil.createInetAddressFromIpAddressString("0.0.0.0");
+    }
+
+    private ServerBootstrap tcp(Running r, int port) {
+        String label = r.label(Protocol.TCP, port);
+        Limits limits = r.config().limits();
+        TrafficCounterHandler traffic = new TrafficCounterHandler(r.stats());
+        AccessRuleHandler access = new AccessRuleHandler(label, limits, r.stats(), refusals);
+        return new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .option(ChannelOption.SO_REUSEADDR, true)   // rebind at once over TIME_WAIT after a restart
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast("traffic", traffic);
+                        if (!limits.allow().isEmpty() || !limits.deny().isEmpty()) {
+                            ch.pipeline().addLast("access", access);
+                        }
+                        ch.pipeline().addLast("limit", new ConnectionLimitHandler(label, r.gate(), r.stats(), refusals));
+                        if (!limits.idleTimeout().isZero()) {
+                            ch.pipeline().addLast("idle", new IdleCloseHandler(limits.idleTimeout()));
+                        }
+                        r.service().initStream(ch);
+                        ch.pipeline().addLast("tail", StreamTailHandler.INSTANCE);
+                    }
+                });
+    }
+
+    private Bootstrap udp(Running r, int port) {
+        TrafficCounterHandler traffic = new TrafficCounterHandler(r.stats());
+        return new Bootstrap()
+                .group(group)
+                .channel(transport.datagramChannel())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("traffic", traffic);
+                        ch.pipeline().addLast("guard", new UdpGuardHandler(r.config().limits(), udpPorts, r.stats()));
+                        r.service().initDatagram(ch);
+                        ch.pipeline().addLast("tail", DatagramTailHandler.INSTANCE);
+                    }
+                });
+    }
+
+    // ---- the embedded API ----
+
+    /** The TCP port the named service listens on (its first listener's). */
+    public int tcpPort(String service) {
+        return port(service, Protocol.TCP);
+    }
+
+    /** The UDP port the named service listens on (its first listener's). */
+    public int udpPort(String service) {
+        return port(service, Protocol.UDP);
+    }
+
+    private int port(String service, Protocol protocol) {
+        for (Listener l : listeners) {
+            if (l.service().equals(service) && l.protocol() == protocol) {
+                return l.address().getPort();
+            }
+        }
+        throw new IllegalArgumentException("no " + protocol.label() + " listener for service \"" + service + "\"");
+    }
+
+    /** The live counters of the named service. */
+    public ServiceStats stats(String service) {
+        for (Running r : services) {
+            if (r.config().name().equals(service)) {
+                return r.stats();
+            }
+        }
+        throw new IllegalArgumentException("no service \"" + service + "\"");
+    }
+
+    /** The config this host runs. */
+    public HostConfig config() {
+        return config;
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public String transport() {
+        return transport.name();
+    }
+
+    @Override
+    public List<Listener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    /** Stops with the configured grace period. */
+    @Override
+    public void close() {
+        close(config.grace());
+    }
+
+    /**
+     * Stops accepting and receiving, waits up to {@code grace} for open connections to finish, then
+     * closes the rest. Calling it again does nothing.
+     */
+    public synchronized void close(Duration grace) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Channel ch : listenerChannels) {
+            ch.close().awaitUninterruptibly();
+        }
+        int open = connections.size();
+        if (open > 0) {
+            log.info("portd stopping: {} open connections get up to {} ms to finish", open, grace.toMillis());
+            connections.newCloseFuture().awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
+            int left = connections.size();
+            if (left > 0) {
+                log.info("portd stopping: closing {} connections still open after the grace period", left);
+                connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+        }
+        for (Running r : services) {
+            r.service().stopped();
+        }
+        shutdown();
+        log.info("portd stopped");
+    }
+
+    private void shutdown() {
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        blocking.shutdownNow();
+    }
+
+    /** Builds an embedded host. Every service listens on loopback, on a free port, unless told. */
+    public static final class Builder {
+        private final List<ServiceConfig> services = new ArrayList<>();
+        private List<InetAddress> bind = List.of(InetAddress.getLoopbackAddress());
+        private Duration grace = HostConfig.DEFAULT_GRACE;
+        private Clock clock = Clock.systemDefaultZone();
+        private String transport = "auto";
+
+        private Builder() {
+        }
+
+        /** Adds a service of that kind on a port chosen by the system, both its protocols. */
+        public Builder service(String kind) {
+            return service(kind, 0);
+        }
+
+        /** Adds a service of that kind on that port (0: chosen by the system). */
+        public Builder service(String kind, int port) {
+            ServiceKind k = ServiceKinds.find(kind);
+            if (k == null) {
+                throw new IllegalArgumentException("unknown service kind \"" + kind + "\"");
+            }
+            return service(ServiceConfig.of(k, port));
+        }
+
+        /** Adds a fully described service (name, limits, options). */
+        public Builder service(ServiceConfig service) {
+            services.add(service);
+            return this;
+        }
+
+        /** The addresses to listen on; the default is loopback only. "::" listens on all. */
+        public Builder bind(String... addresses) {
+            List<InetAddress> parsed = new ArrayList<>();
+            for (String a : addresses) {
+                InetAddress address = NetUtil.createInetAddressFromIpAddressString(a);
+                if (address == null) {
+                    throw new IllegalArgumentException("\"" + a + "\" is not an IP address");
+                }
+                parsed.add(address);
+            }
+            this.bind = parsed;
+            return this;
+        }
+
+        public Builder grace(Duration grace) {
+            this.grace = grace;
+            return this;
+        }
+
+        /** The clock of the time and daytime services. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** {@code auto} (default), {@code epoll}, {@code io_uring} or {@code nio}. */
+        public Builder transport(String transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        public HostConfig config() {
+            return new HostConfig("<embedded>", grace, bind, transport, services);
+        }
+
+        public Host start() {
+            return Host.start(config(), clock);
+        }
+    }
+}

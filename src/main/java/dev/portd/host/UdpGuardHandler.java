@@ -1,0 +1,96 @@
+package dev.portd.host;
+
+import dev.portd.config.Cidr;
+import dev.portd.config.Limits;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * In front of every UDP service, like inetd's {@code dg_badinput()}: drops a datagram instead of
+ * answering it when the answer could feed a loop or an amplification attack, and counts why.
+ * <ul>
+ *   <li>source port 0, or a port of a UDP small service (7, 9, 13, 17, 19, 37) or of this host:
+ *       two such services answering each other forever is CVE-1999-0103;</li>
+ *   <li>a multicast source, which no real sender has;</li>
+ *   <li>a source outside the allow list or inside the deny list;</li>
+ *   <li>more than {@code udp_replies_per_second} datagrams from one address in a second.</li>
+ * </ul>
+ * One instance per socket: it runs on that socket's event loop only.
+ */
+final class UdpGuardHandler extends ChannelInboundHandlerAdapter {
+    /** The classic services' ports (RFC 862-868): a datagram from one of them is another server's reply. */
+    static final Set<Integer> CLASSIC_PORTS = Set.of(7, 9, 13, 17, 19, 37);
+    /** Sources remembered per one-second window; a flood of spoofed sources beyond it is dropped. */
+    static final int MAX_SOURCES_PER_SECOND = 65_536;
+    private static final long WINDOW_NANOS = 1_000_000_000L;
+
+    private final Limits limits;
+    private final Set<Integer> hostUdpPorts;
+    private final ServiceStats stats;
+    private final Map<InetAddress, int[]> counts = new HashMap<>();
+    private long windowStart = System.nanoTime();
+
+    UdpGuardHandler(Limits limits, Set<Integer> hostUdpPorts, ServiceStats stats) {
+        this.limits = limits;
+        this.hostUdpPorts = hostUdpPorts;
+        this.stats = stats;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DatagramPacket packet) {
+            stats.datagramsIn.increment();
+            String reason = dropReason(packet.sender());
+            if (reason != null) {
+                stats.dropped(reason);
+                packet.release();
+                return;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    String dropReason(InetSocketAddress sender) {
+        int port = sender.getPort();
+        if (port == 0) {
+            return "source port 0";
+        }
+        if (CLASSIC_PORTS.contains(port) || hostUdpPorts.contains(port)) {
+            return "loop guard: source port " + port;
+        }
+        InetAddress address = Cidr.unmapped(sender.getAddress());
+        if (address.isMulticastAddress()) {
+            return "multicast source";
+        }
+        if (!limits.permits(address)) {
+            return "denied";
+        }
+        return overRate(address) ? "rate limit" : null;
+    }
+
+    private boolean overRate(InetAddress source) {
+        int limit = limits.udpRepliesPerSecond();
+        if (limit == 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (now - windowStart >= WINDOW_NANOS) {
+            counts.clear();
+            windowStart = now;
+        }
+        int[] n = counts.get(source);
+        if (n == null) {
+            if (counts.size() >= MAX_SOURCES_PER_SECOND) {
+                return true;
+            }
+            counts.put(source, n = new int[1]);
+        }
+        return ++n[0] > limit;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.portd.service;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+
+/** A read-only view of the running host, for services that report on it (the dashboard). */
+public interface HostView {
+
+    /** When the host finished binding. */
+    Instant startedAt();
+
+    /** The I/O transport chosen at start: {@code epoll}, {@code io_uring} or {@code nio}. */
+    String transport();
+
+    /** Every bound listener, in config order. */
+    List<Listener> listeners();
+
+    /** One bound socket of one service, with that service's counters. */
+    record Listener(String service, String kind, Protocol protocol, InetSocketAddress address,
+                    Counters counters) {
+    }
+
+    /** A service's live counters; shared by all its listeners. */
+    interface Counters {
+        long openConnections();
+        long totalConnections();
+        long bytesIn();
+        long bytesOut();
+        long refused();
+        long datagramsIn();
+        long datagramsDropped();
+    }
+}

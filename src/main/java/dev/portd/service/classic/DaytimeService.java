@@ -1,0 +1,53 @@
+package dev.portd.service.classic;
+
+import dev.portd.service.OptionException;
+import dev.portd.service.ServiceOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * Daytime (RFC 867): the current date and time as one line of ASCII. The RFC fixes no syntax; the
+ * default follows its first example, "Weekday, Month Day, Year Time-Zone", e.g.
+ * {@code Sunday, November 29, 2026 05:19:27 UTC}; {@code format = "rfc3339"} sends
+ * {@code 2026-11-29T05:19:27Z} for programs.
+ */
+final class DaytimeService extends OneReplyService {
+    static final DateTimeFormatter RFC867 =
+            DateTimeFormatter.ofPattern("EEEE, MMMM d, uuuu HH:mm:ss zzz", Locale.ENGLISH);
+    static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+
+    private final Clock clock;
+    private final DateTimeFormatter format;
+
+    DaytimeService(Clock clock, ServiceOptions options) {
+        String zone = options.string("zone").orElse(null);
+        try {
+            this.clock = zone == null ? clock : clock.withZone(ZoneId.of(zone));
+        } catch (DateTimeException e) {
+            throw new OptionException("zone", "\"" + zone + "\" is not a time zone; use e.g. \"UTC\" or \"Europe/Paris\"");
+        }
+        String name = options.string("format").orElse("rfc867");
+        this.format = switch (name) {
+            case "rfc867" -> RFC867;
+            case "rfc3339" -> RFC3339;
+            default -> throw new OptionException("format", "\"" + name + "\" is not a format; use \"rfc867\" or \"rfc3339\"");
+        };
+    }
+
+    String line() {
+        return format.format(ZonedDateTime.now(clock).withNano(0)) + "\r\n";
+    }
+
+    @Override
+    ByteBuf reply(ByteBufAllocator alloc) {
+        byte[] bytes = line().getBytes(StandardCharsets.US_ASCII);
+        return alloc.buffer(bytes.length).writeBytes(bytes);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.portd.service.classic;
+
+import dev.portd.service.OptionException;
+import dev.portd.service.ServiceOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Quote of the day (RFC 865): a short message, one or more lines, under 512 characters. Quotes come
+ * from a file in fortune format (quotes separated by lines holding only {@code %}) or from a
+ * built-in list; each connection or datagram gets one at random.
+ */
+final class QotdService extends OneReplyService {
+    /** RFC 865: "the quote may be ... limited to 512 characters"; ours stay strictly below. */
+    static final int MAX_QUOTE_CHARS = 511;
+
+    static final List<String> BUILT_IN = List.of(
+            "Be conservative in what you do, be liberal in what you accept from others.\r\n"
+                    + "    -- Jon Postel, RFC 793\r\n",
+            "There are only two hard things in computer science: cache invalidation and naming things.\r\n"
+                    + "    -- Phil Karlton\r\n",
+            "We reject kings, presidents and voting. We believe in rough consensus and running code.\r\n"
+                    + "    -- David Clark, IETF 24\r\n",
+            "A distributed system is one in which the failure of a computer you didn't even know\r\n"
+                    + "existed can render your own computer unusable.\r\n    -- Leslie Lamport\r\n",
+            "Simplicity is prerequisite for reliability.\r\n    -- Edsger W. Dijkstra\r\n",
+            "The network is reliable. The latency is zero. The bandwidth is infinite.\r\n"
+                    + "    -- the first three fallacies of distributed computing\r\n",
+            "If it is not tested, it does not work.\r\n    -- a proverb of engineers\r\n");
+
+    private final List<ByteBuf> quotes;
+
+    QotdService(ServiceOptions options) {
+        List<String> texts = options.path("quotes").map(QotdService::read).orElse(BUILT_IN);
+        List<ByteBuf> bufs = new ArrayList<>();
+        for (String text : texts) {
+            bufs.add(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.US_ASCII))));
+        }
+        this.quotes = List.copyOf(bufs);
+    }
+
+    /** Reads a fortune-format file; every quote must be printable ASCII and under 512 characters. */
+    static List<String> read(Path file) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new OptionException("quotes", "cannot read " + file + ": " + e.getMessage());
+        }
+        List<String> quotes = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int number = 0;
+        for (String line : (content + "\n%").split("\r?\n", -1)) {
+            if (!line.equals("%")) {
+                current.append(line.stripTrailing()).append("\r\n");
+                continue;
+            }
+            String quote = current.toString().strip();
+            current.setLength(0);
+            if (quote.isEmpty()) {
+                continue;
+            }
+            number++;
+            String text = quote + "\r\n";
+            if (text.length() > MAX_QUOTE_CHARS) {
+                throw new OptionException("quotes", file + ": quote " + number + " has " + text.length()
+                        + " characters; RFC 865 allows fewer than 512");
+            }
+            if (!text.chars().allMatch(c -> c == '\r' || c == '\n' || c == '\t' || (c >= ' ' && c < 127))) {
+                throw new OptionException("quotes", file + ": quote " + number
+                        + " has characters outside printable ASCII (RFC 865 recommends it)");
+            }
+            quotes.add(text);
+        }
+        if (quotes.isEmpty()) {
+            throw new OptionException("quotes", file + " holds no quote; separate quotes with lines of a single %");
+        }
+        return quotes;
+    }
+
+    @Override
+    ByteBuf reply(ByteBufAllocator alloc) {
+        return quotes.get(ThreadLocalRandom.current().nextInt(quotes.size())).duplicate();
+    }
+}
