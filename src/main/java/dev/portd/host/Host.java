@@ -310,6 +310,17 @@ public final class Host implements HostView, AutoCloseable {
         return List.copyOf(listeners);
     }
 
+    @Override
+    public <T> List<T> servicesOf(Class<T> feature) {
+        List<T> found = new ArrayList<>();
+        for (Running r : services) {
+            if (feature.isInstance(r.service())) {
+                found.add(feature.cast(r.service()));
+            }
+        }
+        return found;
+    }
+
     /** Stops with the configured grace period. */
     @Override
     public void close() {

@@ -16,6 +16,12 @@ public interface HostView {
     /** Every bound listener, in config order. */
     List<Listener> listeners();
 
+    /**
+     * The running services that offer {@code feature}, an interface of this package such as
+     * {@link Mailbox}: how the dashboard finds the SMTP service's mail without importing it.
+     */
+    <T> List<T> servicesOf(Class<T> feature);
+
     /** One bound socket of one service, with that service's counters. */
     record Listener(String service, String kind, Protocol protocol, InetSocketAddress address,
                     Counters counters) {
