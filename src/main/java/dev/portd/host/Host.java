@@ -18,6 +18,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -61,6 +62,8 @@ public final class Host implements HostView, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Host.class);
     /** Pending connections the kernel queues per listener; Linux caps it at net.core.somaxconn. */
     static final int BACKLOG = 4096;
+    /** The largest UDP payload (65,535 less the IPv4 and UDP headers is 65,507; round up to a power of two). */
+    static final int MAX_DATAGRAM_BYTES = 65_536;
     /** Blocking work (files, fsync, /proc) runs here, never on an event loop. */
     static final int BLOCKING_THREADS = 16;
 
@@ -248,9 +251,12 @@ public final class Host implements HostView, AutoCloseable {
         return new Bootstrap()
                 .group(group)
                 .channel(transport.datagramChannel())
+                // Netty reads 2 KiB per datagram by default and would cut longer ones; UDP carries up to 64 KiB
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("empty", EmptyDatagramHandler.INSTANCE);
                         ch.pipeline().addLast("traffic", traffic);
                         ch.pipeline().addLast("guard", new UdpGuardHandler(r.config().limits(), udpPorts, r.stats()));
                         r.service().initDatagram(ch);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -29,7 +30,9 @@ final class DaytimeService extends OneReplyService {
     DaytimeService(Clock clock, ServiceOptions options) {
         String zone = options.string("zone").orElse(null);
         try {
-            this.clock = zone == null ? clock : clock.withZone(ZoneId.of(zone));
+            Clock zoned = zone == null ? clock : clock.withZone(ZoneId.of(zone));
+            // a bare offset of zero prints as "Z"; people read "UTC"
+            this.clock = zoned.getZone().equals(ZoneOffset.UTC) ? zoned.withZone(ZoneId.of("UTC")) : zoned;
         } catch (DateTimeException e) {
             throw new OptionException("zone", "\"" + zone + "\" is not a time zone; use e.g. \"UTC\" or \"Europe/Paris\"");
         }
