@@ -4,7 +4,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.epoll.AbstractEpollChannel;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
@@ -24,7 +24,7 @@ final class EmptyDatagramHandler extends ChannelOutboundHandlerAdapter {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof DatagramPacket packet && !packet.content().isReadable()
-                && ctx.channel() instanceof AbstractEpollChannel epoll && epoll.fd() instanceof Socket socket) {
+                && ctx.channel() instanceof EpollDatagramChannel epoll && epoll.fd() instanceof Socket socket) {
             InetSocketAddress to = packet.recipient();
             try {
                 socket.sendTo(NOTHING, 0, 0, to.getAddress(), to.getPort());
