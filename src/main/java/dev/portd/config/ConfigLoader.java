@@ -45,7 +45,8 @@ public final class ConfigLoader {
 
     private final String source;
     private final KeyLines lines;
-    private final List<String> problems = new ArrayList<>();
+    /** Problems with their line (0: none), reported in line order. */
+    private final List<Map.Entry<Integer, String>> problems = new ArrayList<>();
 
     private ConfigLoader(String source, String text) {
         this.source = source;
@@ -96,7 +97,8 @@ public final class ConfigLoader {
         }
         HostConfig config = loader.host(root == null ? new TomlMapper().createObjectNode() : root);
         if (!loader.problems.isEmpty()) {
-            throw new ConfigException(loader.problems);
+            throw new ConfigException(loader.problems.stream()
+                    .sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList());
         }
         return config;
     }
@@ -395,6 +397,6 @@ public final class ConfigLoader {
         int line = lines.line(path);
         String where = line > 0 ? source + ":" + line : source;
         String shown = value == null ? path : path + " = " + value;
-        problems.add(where + ": " + shown + ": " + message);
+        problems.add(Map.entry(line, where + ": " + shown + ": " + message));
     }
 }

@@ -79,6 +79,8 @@ public final class Host implements HostView, AutoCloseable {
     private final RefusalLog refusals = new RefusalLog();
     private Instant startedAt;
     private boolean closed;
+    /** Set before the listeners close: a connection accepted meanwhile closes itself (see initChannel). */
+    private volatile boolean closing;
 
     /** One configured service with its instance and counters. */
     private record Running(ServiceConfig config, Service service, ServiceStats stats, ConnectionGate gate) {
@@ -232,6 +234,10 @@ public final class Host implements HostView, AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
+                        if (closing) {   // accepted while the host stops: after the add, so close() cannot miss it
+                            ch.close();
+                            return;
+                        }
                         ch.pipeline().addLast("traffic", traffic);
                         if (!limits.allow().isEmpty() || !limits.deny().isEmpty()) {
                             ch.pipeline().addLast("access", access);
@@ -342,6 +348,7 @@ public final class Host implements HostView, AutoCloseable {
             return;
         }
         closed = true;
+        closing = true;
         for (Channel ch : listenerChannels) {
             ch.close().awaitUninterruptibly();
         }
@@ -349,12 +356,12 @@ public final class Host implements HostView, AutoCloseable {
         if (open > 0) {
             log.info("portd stopping: {} open connections get up to {} ms to finish", open, grace.toMillis());
             connections.newCloseFuture().awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
-            int left = connections.size();
-            if (left > 0) {
-                log.info("portd stopping: closing {} connections still open after the grace period", left);
-                connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-            }
         }
+        int left = connections.size();
+        if (left > 0) {
+            log.info("portd stopping: closing {} connections still open after the grace period", left);
+        }
+        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         for (Running r : services) {
             r.service().stopped();
         }

@@ -13,8 +13,11 @@ public final class Privilege {
     /** {@code net.ipv4.ip_unprivileged_port_start}: the lowest port any user may bind (1024 by default). */
     public static OptionalInt unprivilegedPortStart() {
         try {
-            return OptionalInt.of(Integer.parseInt(
-                    Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip()));
+            // one read of the whole file: a sysctl file answers a read past offset 0 with nothing,
+            // and Files.readString reads a size-0 /proc file a byte at a time
+            try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))) {
+                return OptionalInt.of(Integer.parseInt(new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII).strip()));
+            }
         } catch (IOException | NumberFormatException e) {
             return OptionalInt.empty();
         }

@@ -106,6 +106,8 @@ class HostBindTest {
         Host host = Host.builder().service("echo").grace(Duration.ofSeconds(30)).start();
         int port = host.tcpPort("echo");
         try (Socket s = Tcp.connect(port)) {
+            s.getOutputStream().write('0');
+            assertThat(s.getInputStream().read()).as("served before the host stops").isEqualTo('0');
             Thread closer = new Thread(host::close);
             closer.start();
             // stops accepting: a new connection is refused once the listener is closed
@@ -131,6 +133,8 @@ class HostBindTest {
     void afterTheGracePeriodOpenConnectionsAreClosed() throws Exception {
         Host host = Host.builder().service("echo").grace(Duration.ofMillis(200)).start();
         try (Socket s = Tcp.connect(host.tcpPort("echo"))) {
+            s.getOutputStream().write('0');
+            assertThat(s.getInputStream().read()).isEqualTo('0');
             host.close();
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
