@@ -4,17 +4,21 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Admits a connection if the service has room for it ({@code max_connections}, {@code per_source}),
  * else closes it at once and counts it; an admitted connection gives its slot back when it closes.
  */
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLimitHandler.class);
     private final String label;
     private final ConnectionGate gate;
     private final ServiceStats stats;
     private final RefusalLog refusals;
     private InetAddress source;   // set once admitted
+    private long openedNanos;
 
     ConnectionLimitHandler(String label, ConnectionGate gate, ServiceStats stats, RefusalLog refusals) {
         this.label = label;
@@ -34,8 +38,10 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         source = peer;
+        openedNanos = System.nanoTime();
         stats.open.incrementAndGet();
         stats.total.increment();
+        log.debug("{}: connection from {}", label, ctx.channel().remoteAddress());
         ctx.fireChannelActive();
     }
 
@@ -44,6 +50,8 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
         if (source != null) {
             gate.release(source);
             stats.open.decrementAndGet();
+            log.debug("{}: {} closed after {} ms", label, ctx.channel().remoteAddress(),
+                    (System.nanoTime() - openedNanos) / 1_000_000);
             source = null;
         }
         ctx.fireChannelInactive();
