@@ -20,6 +20,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
@@ -151,17 +154,21 @@ public final class Host implements HostView, AutoCloseable {
     private void bindAll() {
         record Pending(Running service, Protocol protocol, InetSocketAddress address, ChannelFuture future) {
         }
+        InheritedSockets inherited = inheritedSockets();
         List<Pending> pending = new ArrayList<>();
         for (Running r : services) {
             for (InetAddress address : addresses(r.config())) {
                 InetSocketAddress at = new InetSocketAddress(address, r.config().port());
                 for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
                     if (r.config().protocols().contains(p)) {
-                        ChannelFuture f = (p == Protocol.TCP ? tcp(r, at.getPort()) : udp(r, at.getPort())).bind(at);
-                        pending.add(new Pending(r, p, at, f));
+                        pending.add(new Pending(r, p, at, listen(r, p, at, inherited.take(p, at))));
                     }
                 }
             }
+        }
+        for (InheritedSockets.Inherited unused : inherited.unused()) {
+            log.warn("fd {} passed by systemd ({} {}) matches no service; left alone", unused.fd(),
+                    unused.protocol().label(), NetUtil.toSocketAddressString(unused.address()));
         }
         List<BindProblem> problems = new ArrayList<>();
         for (Pending p : pending) {
@@ -192,6 +199,41 @@ public final class Host implements HostView, AutoCloseable {
         }
         startedAt = Instant.now();
         log.info("portd started: {} listeners, transport {}", listeners.size(), transport.name());
+    }
+
+    /** Binds a listener, or takes over the socket systemd passed for it (already bound, already listening). */
+    private ChannelFuture listen(Running r, Protocol p, InetSocketAddress at, InheritedSockets.Inherited passed) {
+        if (p == Protocol.TCP) {
+            ServerBootstrap b = tcp(r, at.getPort());
+            if (passed == null) {
+                return b.channel(transport.serverChannel()).bind(at);
+            }
+            log.info("{}/{} {} takes fd {} from systemd", p.label(), at.getPort(), r.config().name(), passed.fd());
+            return b.channelFactory((io.netty.channel.ChannelFactory<ServerChannel>) () -> new EpollServerSocketChannel(passed.fd()))
+                    .register();
+        }
+        Bootstrap b = udp(r, at.getPort());
+        if (passed == null) {
+            return b.channel(transport.datagramChannel()).bind(at);
+        }
+        log.info("{}/{} {} takes fd {} from systemd", p.label(), at.getPort(), r.config().name(), passed.fd());
+        return b.channelFactory((io.netty.channel.ChannelFactory<Channel>) () -> new EpollDatagramChannel(passed.fd()))
+                .register();
+    }
+
+    /** Sockets passed by systemd; they are epoll file descriptors, so they need the epoll transport. */
+    private InheritedSockets inheritedSockets() {
+        InheritedSockets inherited;
+        try {
+            inherited = InheritedSockets.fromEnvironment();
+        } catch (IllegalStateException e) {
+            throw new ConfigException(List.of("systemd socket activation: " + e.getMessage()));
+        }
+        if (!inherited.isEmpty() && !transport.name().equals("epoll")) {
+            throw new ConfigException(List.of("systemd passed sockets (LISTEN_FDS), which only the epoll transport "
+                    + "can take; use transport = \"auto\" or \"epoll\" (now \"" + transport.name() + "\")"));
+        }
+        return inherited;
     }
 
     /** The addresses a service listens on: its own, else the host's, else every address (dual-stack). */
@@ -225,7 +267,6 @@ public final class Host implements HostView, AutoCloseable {
         AccessRuleHandler access = new AccessRuleHandler(label, limits, r.stats(), refusals);
         return new ServerBootstrap()
                 .group(group)
-                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)   // rebind at once over TIME_WAIT after a restart
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -256,7 +297,6 @@ public final class Host implements HostView, AutoCloseable {
         TrafficCounterHandler traffic = new TrafficCounterHandler(r.stats());
         return new Bootstrap()
                 .group(group)
-                .channel(transport.datagramChannel())
                 // Netty reads 2 KiB per datagram by default and would cut longer ones; UDP carries up to 64 KiB
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
                 .handler(new ChannelInitializer<Channel>() {

@@ -1,0 +1,104 @@
+package dev.portd.host;
+
+import dev.portd.ports.SocketEntry;
+import dev.portd.ports.SocketTable;
+import dev.portd.service.Protocol;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Listening sockets handed over by systemd socket activation (sd_listen_fds(3)): {@code LISTEN_FDS}
+ * descriptors from fd 3, meant for us when {@code LISTEN_PID} is our pid. What each one is (TCP or
+ * UDP, which address and port) is read from the kernel's socket tables through
+ * {@code /proc/self/fd}, so a unit needs no names: the host matches them to services by protocol and
+ * port, and binds only what is left.
+ */
+final class InheritedSockets {
+    /** SD_LISTEN_FDS_START: the first passed descriptor. */
+    static final int FIRST_FD = 3;
+
+    /** One passed socket. */
+    record Inherited(int fd, Protocol protocol, InetSocketAddress address) {
+    }
+
+    private final List<Inherited> sockets;
+    private final List<Inherited> unused;
+
+    private InheritedSockets(List<Inherited> sockets) {
+        this.sockets = List.copyOf(sockets);
+        this.unused = new ArrayList<>(sockets);
+    }
+
+    /** The sockets systemd passed to this process, or none. */
+    static InheritedSockets fromEnvironment() {
+        return from(System.getenv("LISTEN_PID"), System.getenv("LISTEN_FDS"), ProcessHandle.current().pid());
+    }
+
+    static InheritedSockets from(String listenPid, String listenFds, long ourPid) {
+        if (listenPid == null || listenFds == null || !listenPid.strip().equals(Long.toString(ourPid))) {
+            return new InheritedSockets(List.of());
+        }
+        int count;
+        try {
+            count = Integer.parseInt(listenFds.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("LISTEN_FDS = " + listenFds + " is not a number");
+        }
+        Map<Long, SocketEntry> byInode = new HashMap<>();
+        try {
+            for (SocketEntry e : new SocketTable().all()) {
+                byInode.put(e.inode(), e);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the socket tables to identify LISTEN_FDS: " + e.getMessage());
+        }
+        List<Inherited> found = new ArrayList<>();
+        for (int fd = FIRST_FD; fd < FIRST_FD + count; fd++) {
+            SocketEntry entry = byInode.get(inode(fd));
+            if (entry != null && entry.listening()) {
+                found.add(new Inherited(fd, entry.protocol(), entry.local()));
+            }
+        }
+        return new InheritedSockets(found);
+    }
+
+    private static long inode(int fd) {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return link.startsWith("socket:[") ? Long.parseLong(link.substring(8, link.length() - 1)) : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    boolean isEmpty() {
+        return sockets.isEmpty();
+    }
+
+    /**
+     * Takes the passed socket for this protocol and address, if there is one: same port, and the same
+     * address unless the service listens on every address.
+     */
+    Inherited take(Protocol protocol, InetSocketAddress wanted) {
+        for (Inherited s : unused) {
+            boolean sameAddress = wanted.getAddress().isAnyLocalAddress()
+                    || wanted.getAddress().equals(s.address().getAddress());
+            if (s.protocol() == protocol && s.address().getPort() == wanted.getPort() && sameAddress) {
+                unused.remove(s);
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The passed sockets no service took. */
+    List<Inherited> unused() {
+        return List.copyOf(unused);
+    }
+}
