@@ -101,7 +101,7 @@ final class RpcLocalSocket implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             log.warn("portmapper: cannot make {} writable by all users: {}", path, e.toString());
         }
-        log.info("local/{} portmapper listening", path);
+        log.info("local {} portmapper listening", path);
         return new RpcLocalSocket(path, group, future.channel());
     }
 
