@@ -131,6 +131,7 @@ final class RpcbProcedures {
     /** GETADDRLIST(rpcb) -> rpcb_entry_list: the version's addresses on every netid of the caller's family. */
     void getaddrlist(RpcCaller caller, XdrReader args, ByteBuf results) {
         Rpcb r = Rpcb.read(args);
+        boolean found = false;
         for (RpcbMapping m : registry.all()) {
             if (m.program() != r.program() || m.version() != r.version() || !m.family().equals(caller.family())) {
                 continue;
@@ -142,8 +143,11 @@ final class RpcbProcedures {
             results.writeInt(stream ? NC_TPI_COTS_ORD : NC_TPI_CLTS);
             Xdr.writeString(results, m.family().equals("local") ? "loopback" : m.family());
             Xdr.writeString(results, m.family().equals("local") ? "-" : m.netid().replace("6", ""));
+            found = true;
         }
         Xdr.writeBool(results, false);
+        // counted as a lookup too, as rpcbind does ("better than it not getting counted at all")
+        stats.lookup(4, r.program(), r.version(), caller.netid(), found);
     }
 
     /** GETSTAT -> rpcb_stat_byvers. */

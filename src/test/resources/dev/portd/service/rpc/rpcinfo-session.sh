@@ -45,14 +45,16 @@ run "version mismatch" rpcinfo -u 127.0.0.1 100000 7
 echo "### pmap set"; pmap_set
 run "-p after set" rpcinfo -p 127.0.0.1
 run "-s after set" rpcinfo -s 127.0.0.1
-if [ "$mode" = portd ]; then
-    stop; start || exit 1
-    run "portd: -p after restart" rpcinfo -p 127.0.0.1
-    run "portd: lookup" java -jar "$jar" lookup portmapper
-    run "portd: lookup all" java -jar "$jar" lookup --all
-fi
 run "-d" rpcinfo -d 300000 1
 run "-p after -d" rpcinfo -p 127.0.0.1
 run "-m" rpcinfo -m 127.0.0.1
+if [ "$mode" = portd ]; then
+    echo "### portd: set again"; pmap_set
+    stop; start || exit 1
+    run "portd: -p after restart" rpcinfo -p 127.0.0.1
+    run "portd: -d after restart" rpcinfo -d 300000 1
+    run "portd: lookup" java -jar "$jar" lookup portmapper
+    run "portd: lookup all" java -jar "$jar" lookup --all
+fi
 stop
 if [ "$mode" = portd ]; then echo "### portd: stderr"; cat /run/portd.err; fi
