@@ -43,7 +43,7 @@ final class RpcDatagramHandler extends SimpleChannelInboundHandler<DatagramPacke
         InetSocketAddress sender = packet.sender();
         RpcCaller caller = RpcCaller.inet(false, sender, packet.recipient());
         RpcCallDecoder.Result message = RpcCallDecoder.decode(packet.content());
-        if (message instanceof RpcCall call && !caller.isLocal() && amplifies.test(call) && overLimit(sender.getAddress())) {
+        if (message instanceof RpcCall call && amplifies.test(call) && !caller.isLocal() && overLimit(sender.getAddress())) {
             onLimited.run();
             return;
         }

@@ -2,6 +2,9 @@ package dev.portd.service.rpc;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -10,6 +13,9 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -19,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +41,14 @@ import org.slf4j.LoggerFactory;
  */
 final class RpcLocalSocket implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RpcLocalSocket.class);
+
+    /**
+     * The host's limits do not reach this socket, so it has its own: local clients are few (rpcinfo,
+     * RPC servers registering), and a process looping on connect must not exhaust file descriptors.
+     */
+    static final int MAX_CONNECTIONS = 1024;
+    /** A local client idle this long has forgotten its connection; rpcbind closes such ones too. */
+    static final int IDLE_SECONDS = 600;
 
     private final Path path;
     private final EventLoopGroup group;
@@ -76,6 +91,7 @@ final class RpcLocalSocket implements AutoCloseable {
                 return null;
             }
         }
+        AtomicInteger open = new AtomicInteger();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("portd-rpc-local", true),
                 EpollIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
@@ -84,9 +100,17 @@ final class RpcLocalSocket implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                            open.decrementAndGet();
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
+                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
                         ch.pipeline().addLast("framing", new RpcRecordDecoder(maxRecordBytes));
                         ch.pipeline().addLast("record", RpcRecordEncoder.INSTANCE);
                         ch.pipeline().addLast("rpc", new RpcStreamHandler(dispatcher, RpcLocalSocket::caller));
+                        ch.pipeline().addLast("tail", LocalTail.INSTANCE);
                     }
                 });
         var future = b.bind(new DomainSocketAddress(path.toString())).awaitUninterruptibly();
@@ -110,6 +134,34 @@ final class RpcLocalSocket implements AutoCloseable {
             return RpcCaller.local(((EpollDomainSocketChannel) ch).peerCredentials().uid());
         } catch (IOException e) {
             return RpcCaller.local(-1);
+        }
+    }
+
+    /** Last on a local connection: closes it when idle or on an error, which the host's tail does for TCP. */
+    @Sharable
+    static final class LocalTail extends ChannelInboundHandlerAdapter {
+        static final LocalTail INSTANCE = new LocalTail();
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof IOException) {
+                log.debug("{}: {}", ctx.channel(), cause.toString());
+            } else {
+                log.error("{}: unexpected error, connection closed", ctx.channel(), cause);
+            }
+            ctx.close();
         }
     }
 
