@@ -108,6 +108,8 @@ class RpcinfoIT {
                 "    100000    2   udp    111  portmapper\n");
         assertThat(portd.get("-s host")).contains("100000  2,3,4     local,udp,tcp,udp6,tcp6          portmapper  superuser");
         assertThat(portd.get("-l")).contains("inet/tcp/cots_ord       127.0.0.1.0.111");
+        assertThat(portd.get("-l ipv6")).contains("inet6/udp/clts          ::1.0.111");
+        assertThat(portd.get("-T udp6")).isEqualTo("program 100000 version 4 ready and waiting\nrc=0\n");
     }
 
     @Test

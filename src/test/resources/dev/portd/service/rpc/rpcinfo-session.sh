@@ -40,6 +40,10 @@ run "-t" rpcinfo -t 127.0.0.1 100000
 run "-u" rpcinfo -u 127.0.0.1 100000 4
 run "-l" rpcinfo -l 127.0.0.1 100000 4
 run "-a" rpcinfo -a 127.0.0.1.0.111 -T tcp 100000 3
+run "-T tcp6" rpcinfo -T tcp6 ::1 100000
+run "-T udp6" rpcinfo -T udp6 ::1 100000 4
+run "-l ipv6" rpcinfo -l ::1 100000 4
+run "-s ipv6" rpcinfo -s ::1
 run "not registered" rpcinfo -T tcp 127.0.0.1 300000
 run "version mismatch" rpcinfo -u 127.0.0.1 100000 7
 echo "### pmap set"; pmap_set
