@@ -4,7 +4,7 @@
 # MODE rpcbind: Debian's rpcbind; MODE portd: java -jar JAR serve -c CONFIG, restarted once for warm start.
 # Prints sections "### <name>" with each command's output and exit code; the test compares them.
 set -u
-mode=$1 jar=${2:-} config=${3:-}
+mode=$1 jar=${2:-} config=${3:-} tirpc=${4:-}
 ip link set lo up
 mount -t tmpfs tmpfs /run
 pid=
@@ -49,6 +49,17 @@ run "version mismatch" rpcinfo -u 127.0.0.1 100000 7
 echo "### pmap set"; pmap_set
 run "-p after set" rpcinfo -p 127.0.0.1
 run "-s after set" rpcinfo -s 127.0.0.1
+if [ -n "$tirpc" ]; then
+    # a libtirpc server registers itself over the local socket, is found and pinged, unregisters on exit
+    "$tirpc" > /run/tirpc.out 2>&1 & spid=$!
+    for _ in $(seq 200); do grep -q registered /run/tirpc.out 2>/dev/null && break; sleep 0.05; done
+    run "tirpc: -p" rpcinfo -p 127.0.0.1
+    run "tirpc: -s" rpcinfo -s
+    run "tirpc: ping udp" rpcinfo -u 127.0.0.1 400123 1
+    run "tirpc: ping tcp" rpcinfo -t 127.0.0.1 400123
+    kill -TERM $spid; wait $spid
+    run "tirpc: -p after exit" rpcinfo -p 127.0.0.1
+fi
 run "-d" rpcinfo -d 300000 1
 run "-p after -d" rpcinfo -p 127.0.0.1
 run "-m" rpcinfo -m 127.0.0.1
