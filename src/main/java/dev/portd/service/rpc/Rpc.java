@@ -25,6 +25,7 @@ public final class Rpc {
     public static final int AUTH_ERROR = 1;
     // auth_stat
     public static final int AUTH_BADCRED = 1;
+    public static final int AUTH_BADVERF = 3;
     public static final int AUTH_TOOWEAK = 5;
     // auth_flavor
     public static final int AUTH_NONE = 0;

@@ -28,6 +28,9 @@ public final class RpcCallDecoder {
     public static Result decode(ByteBuf message) {
         XdrReader in = new XdrReader(message);
         int xid;
+        int program;
+        int version;
+        int procedure;
         try {
             xid = in.readInt();
             int type = in.readInt();
@@ -37,20 +40,25 @@ public final class RpcCallDecoder {
             if (in.readInt() != Rpc.VERSION) {
                 return new Refused(xid, Rpc.RPC_MISMATCH, 0);
             }
+            program = in.readInt();
+            version = in.readInt();
+            procedure = in.readInt();
         } catch (XdrException e) {
             return new Ignored("truncated header");
         }
+        RpcCall.Credential credential;
         try {
-            int program = in.readInt();
-            int version = in.readInt();
-            int procedure = in.readInt();
-            RpcCall.Credential credential = credential(in);
-            in.readInt();                          // verifier flavor: AUTH_NONE and AUTH_SYS carry none we check
-            in.skipOpaque(Rpc.MAX_AUTH_BYTES);
-            return new RpcCall(xid, program, version, procedure, credential, message.slice());
+            credential = credential(in);
         } catch (XdrException e) {
             return new Refused(xid, Rpc.AUTH_ERROR, Rpc.AUTH_BADCRED);
         }
+        try {
+            in.readInt();                          // verifier flavor: AUTH_NONE and AUTH_SYS carry none we check
+            in.skipOpaque(Rpc.MAX_AUTH_BYTES);
+        } catch (XdrException e) {
+            return new Refused(xid, Rpc.AUTH_ERROR, Rpc.AUTH_BADVERF);
+        }
+        return new RpcCall(xid, program, version, procedure, credential, message.slice());
     }
 
     private static RpcCall.Credential credential(XdrReader in) {

@@ -114,6 +114,20 @@ class RpcCodecTest {
     }
 
     @Test
+    void truncatedVerifierIsAuthErrorBadVerf() {
+        String call = "00000009 00000000 00000002 000186a0 00000002 00000000 00000000 00000000 00000000 00000010";
+        assertThat(exchange(tcp(LOOPBACK), call))
+                .isEqualTo("80000014" + "00000009000000010000000100000001" + "00000003");
+    }
+
+    @Test
+    void headerCutBeforeTheProcedureGetsNoReply() {
+        EmbeddedChannel ch = tcp(LOOPBACK);
+        assertThat(exchange(ch, "00000009 00000000 00000002 000186a0 00000002")).isEmpty();
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
     void authSysCredentialIsParsed() {
         // AUTH_SYS: stamp 5, machine "box", uid 1000, gid 100, gids [100, 27]
         String cred = "00000001 00000020 00000005 00000003 626f7800 000003e8 00000064 00000002 00000064 0000001b";
