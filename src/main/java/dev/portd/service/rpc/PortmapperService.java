@@ -2,6 +2,7 @@ package dev.portd.service.rpc;
 
 import dev.portd.service.HostView.Listener;
 import dev.portd.service.OptionException;
+import dev.portd.service.PortMappings;
 import dev.portd.service.Protocol;
 import dev.portd.service.Service;
 import dev.portd.service.ServiceContext;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code portd lookup}. It registers itself on every transport it serves, as rpcbind does, and
  * keeps the registrations of RPC servers across restarts in a state file.
  */
-final class PortmapperService implements Service {
+final class PortmapperService implements Service, PortMappings {
     private static final Logger log = LoggerFactory.getLogger(PortmapperService.class);
     /** rpcbind's local socket, used by rpcinfo without a host and by libtirpc servers to register. */
     static final String RPCBIND_SOCKET = "/run/rpcbind.sock";
@@ -179,6 +180,12 @@ final class PortmapperService implements Service {
     /** Registrations now, for tests and the dashboard. */
     List<RpcbMapping> registrations() {
         return registry.all();
+    }
+
+    @Override
+    public List<Mapping> mappings() {
+        return registry.all().stream().map(m -> new Mapping(Integer.toUnsignedLong(m.program()),
+                Integer.toUnsignedLong(m.version()), m.netid(), m.uaddr(), m.owner())).toList();
     }
 
     /** DUMP-like calls over UDP dropped by the per-source limit. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.portd.config.ServiceConfig;
 import dev.portd.host.Host;
+import dev.portd.service.PortMappings;
 import dev.portd.service.ServiceKinds;
 import dev.portd.service.ServiceOptions;
 import io.netty.buffer.ByteBuf;
@@ -117,6 +118,8 @@ class PortmapperServiceTest {
             String owner = "root".equals(System.getProperty("user.name")) ? "superuser"
                     : Long.toString((Long) Files.getAttribute(dir, "unix:uid"));
             assertThat(registrations(host)).contains(new RpcbMapping(300002, 1, "tcp", "0.0.0.0.8.0", owner));
+            assertThat(host.servicesOf(PortMappings.class).get(0).mappings())
+                    .contains(new PortMappings.Mapping(300002, 1, "tcp", "0.0.0.0.8.0", owner));
         }
         assertThat(dir.resolve("rpcbind.sock")).doesNotExist();
     }
