@@ -23,6 +23,9 @@ public record RpcCaller(String netid, InetSocketAddress remote, InetSocketAddres
 
     /** A caller over IP; the netid follows the family of the address it reached us on. */
     public static RpcCaller inet(boolean stream, InetSocketAddress remote, InetSocketAddress local) {
+        if (remote == null) {   // a connection already gone: treat it as remote, never as local
+            remote = new InetSocketAddress("0.0.0.0", 0);
+        }
         boolean v6 = !(unmapped(remote.getAddress()) instanceof Inet4Address);   // a dual-stack socket sees IPv4 peers mapped
         return new RpcCaller((stream ? "tcp" : "udp") + (v6 ? "6" : ""), remote, local, -1);
     }

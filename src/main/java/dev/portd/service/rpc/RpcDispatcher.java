@@ -2,9 +2,7 @@ package dev.portd.service.rpc;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +17,19 @@ public final class RpcDispatcher {
     /** Where the accept_stat sits in an accepted reply: xid, REPLY, MSG_ACCEPTED, verifier flavor and length. */
     private static final int ACCEPT_STAT_OFFSET = 20;
 
-    private final Map<Integer, RpcProgram> programs = new HashMap<>();
+    private final RpcProgram[] programs;   // a few: a scan beats boxing the number for a map
 
     public RpcDispatcher(List<RpcProgram> served) {
-        for (RpcProgram p : served) {
-            programs.put(p.number(), p);
+        programs = served.toArray(new RpcProgram[0]);
+    }
+
+    private RpcProgram program(int number) {
+        for (RpcProgram p : programs) {
+            if (p.number() == number) {
+                return p;
+            }
         }
+        return null;
     }
 
     /** The reply to a decode result, or null when the message gets none. */
@@ -43,7 +48,7 @@ public final class RpcDispatcher {
     /** The reply to one call. */
     public ByteBuf reply(RpcCall call, RpcCaller caller, ByteBufAllocator alloc) {
         ByteBuf out = alloc.buffer(128);
-        RpcProgram program = programs.get(call.program());
+        RpcProgram program = program(call.program());
         if (program == null) {
             RpcReply.accepted(out, call.xid(), Rpc.PROG_UNAVAIL);
             return out;

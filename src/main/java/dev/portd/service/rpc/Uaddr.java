@@ -41,10 +41,19 @@ public final class Uaddr {
         return new InetSocketAddress(host, hi << 8 | lo);
     }
 
-    /** The port of a universal IP address, or -1. */
+    /**
+     * The port of a universal IP address, or -1: its last two parts only, as rpcbind's
+     * {@code uaddr2port} reads them (GETPORT and DUMP need no more, and run often).
+     */
     public static int port(String uaddr) {
-        InetSocketAddress a = parse(uaddr);
-        return a == null ? -1 : a.getPort();
+        int last = uaddr.lastIndexOf('.');
+        int before = last < 0 ? -1 : uaddr.lastIndexOf('.', last - 1);
+        if (before <= 0) {
+            return -1;
+        }
+        int hi = octet(uaddr.substring(before + 1, last));
+        int lo = octet(uaddr.substring(last + 1));
+        return hi < 0 || lo < 0 ? -1 : hi << 8 | lo;
     }
 
     private static int octet(String s) {

@@ -194,6 +194,10 @@ class RpcCodecTest {
         assertThat(RpcbProcedures.uaddrOf(RpcbProcedures.sockaddr(Uaddr.parse("::1.8.1")))).isEqualTo("::1.8.1");
         assertThat(Uaddr.parse("1.2.3.4.256.1")).isNull();
         assertThat(Uaddr.parse("nonsense")).isNull();
+        assertThat(Uaddr.port("0.0.0.0.16.146")).isEqualTo(4242);
+        assertThat(Uaddr.port("::.0.111")).isEqualTo(111);
+        assertThat(Uaddr.port("/run/rpcbind.sock")).isEqualTo(-1);
+        assertThat(Uaddr.port("1.2.3.4.1.300")).isEqualTo(-1);
     }
 
     @Test
