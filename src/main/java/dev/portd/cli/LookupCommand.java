@@ -1,0 +1,162 @@
+package dev.portd.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.portd.Portd;
+import dev.portd.config.Durations;
+import dev.portd.service.rpc.NamesClient;
+import dev.portd.service.rpc.NamesClient.Name;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portd lookup}: asks a portd host, over portd's names program on its portmapper port
+ * (111), where a service is; says when nothing is registered, with IANA's port as a hint.
+ */
+@Command(name = "lookup", mixinStandardHelpOptions = true,
+        description = {"Find a service's host, protocol and port by asking a portd host over ONC RPC "
+                + "on its portmapper port (111).", ""},
+        footer = {"", "Examples:",
+                "  portd lookup echo                       where echo is served on this host",
+                "  portd lookup smtp --host mail.lan       ask another portd host",
+                "  portd lookup --all --json               every service of this host, as JSON",
+                "  portd lookup echo -p 40111              a host run with --port-offset 40000",
+                "", "Exit codes: 0 found, 3 nothing registered under that name, 2 bad usage or the host cannot be asked."})
+public final class LookupCommand implements Callable<Integer> {
+    /** Exit code when the host answers but serves nothing under that name. */
+    public static final int NOT_FOUND = 3;
+
+    /**
+     * IANA's well-known ports for a few common names (service-names-port-numbers, CC0): only a hint,
+     * shown when the host has nothing registered under that name.
+     */
+    static final Map<String, String> WELL_KNOWN = Map.ofEntries(
+            Map.entry("echo", "7/tcp, 7/udp"), Map.entry("discard", "9/tcp, 9/udp"),
+            Map.entry("daytime", "13/tcp, 13/udp"), Map.entry("qotd", "17/tcp, 17/udp"),
+            Map.entry("chargen", "19/tcp, 19/udp"), Map.entry("ftp", "21/tcp"), Map.entry("ssh", "22/tcp"),
+            Map.entry("telnet", "23/tcp"), Map.entry("smtp", "25/tcp"), Map.entry("time", "37/tcp, 37/udp"),
+            Map.entry("domain", "53/tcp, 53/udp"), Map.entry("http", "80/tcp"), Map.entry("pop3", "110/tcp"),
+            Map.entry("sunrpc", "111/tcp, 111/udp"), Map.entry("portmapper", "111/tcp, 111/udp"),
+            Map.entry("rpcbind", "111/tcp, 111/udp"), Map.entry("nntp", "119/tcp"), Map.entry("ntp", "123/udp"),
+            Map.entry("imap", "143/tcp"), Map.entry("snmp", "161/udp"), Map.entry("ldap", "389/tcp"),
+            Map.entry("https", "443/tcp"), Map.entry("submission", "587/tcp"), Map.entry("imaps", "993/tcp"),
+            Map.entry("pop3s", "995/tcp"), Map.entry("nfs", "2049/tcp, 2049/udp"));
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(multiplicity = "1")
+    What what;
+
+    static final class What {
+        @Parameters(paramLabel = "NAME", description = "A service name, e.g. echo (a kind matches too).")
+        String name;
+
+        @Option(names = "--all", description = "List every service of the host.")
+        boolean all;
+    }
+
+    @Option(names = {"-H", "--host"}, paramLabel = "HOST", defaultValue = "localhost",
+            description = "The portd host to ask. Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "111",
+            description = "Its portmapper port. Default: ${DEFAULT-VALUE}; e.g. 40111 with --port-offset 40000.")
+    int port;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s",
+            description = "Give up after this long, e.g. 500ms. Default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = "--json", description = "Print the answer as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        if (port < 1 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port " + port + ": must be 1..65535");
+        }
+        Duration wait = Durations.parse(timeout);
+        if (wait == null || wait.isZero() || wait.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--timeout " + timeout + ": use a duration such as 3s or 500ms");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String where = host + " port " + port;
+        List<Name> names;
+        try {
+            InetSocketAddress server = new InetSocketAddress(host, port);
+            if (server.isUnresolved()) {
+                throw new UnknownHostException(host);
+            }
+            names = what.all ? NamesClient.list(server, wait) : NamesClient.lookup(server, what.name, wait);
+        } catch (UnknownHostException e) {
+            return fail(err, "unknown host " + host);
+        } catch (ConnectException e) {
+            return fail(err, "cannot reach " + where + ": " + e.getMessage()
+                    + "; is portd serving its portmapper there? (portd serve; --port for another port)");
+        } catch (SocketTimeoutException e) {
+            return fail(err, where + " did not answer within " + timeout);
+        } catch (NamesClient.NotPortdException e) {
+            return fail(err, where + ": " + e.getMessage());
+        } catch (IOException e) {
+            return fail(err, where + ": " + e.getMessage());
+        }
+        if (json) {
+            printJson(out, names);
+        } else if (!names.isEmpty()) {
+            TextTable table = new TextTable("NAME", "KIND", "PROTO", "HOST", "PORT");
+            names.forEach(n -> table.row(n.name(), n.kind(), n.netid(), n.host(), n.port()));
+            table.print(out);
+        }
+        if (names.isEmpty()) {
+            String label = what.all ? "no service" : what.name;
+            String hint = what.all ? null : WELL_KNOWN.get(what.name.toLowerCase(Locale.ROOT));
+            err.println(label + ": nothing registered under this name on " + where
+                    + (hint == null ? "" : "; hint: IANA's well-known port for " + what.name + " is " + hint
+                    + " (not checked)"));
+            err.flush();
+            return NOT_FOUND;
+        }
+        return Portd.OK;
+    }
+
+    private void printJson(PrintWriter out, List<Name> names) throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Name n : names) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", n.name());
+            row.put("kind", n.kind());
+            row.put("protocol", n.netid());
+            row.put("host", n.host());
+            row.put("port", n.port());
+            rows.add(row);
+        }
+        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
+        out.flush();
+    }
+
+    private static int fail(PrintWriter err, String message) {
+        err.println("portd lookup: " + message);
+        err.flush();
+        return Portd.REFUSED;
+    }
+}

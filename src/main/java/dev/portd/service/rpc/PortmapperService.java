@@ -1,0 +1,206 @@
+package dev.portd.service.rpc;
+
+import dev.portd.service.HostView.Listener;
+import dev.portd.service.OptionException;
+import dev.portd.service.PortMappings;
+import dev.portd.service.Protocol;
+import dev.portd.service.Service;
+import dev.portd.service.ServiceContext;
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code portmapper} kind: ONC RPC program 100000 versions 2 to 4 (RFC 1833) over TCP, UDP and
+ * the local socket rpcbind uses, plus portd's own names program ({@link NamesProgram}) for
+ * {@code portd lookup}. It registers itself on every transport it serves, as rpcbind does, and
+ * keeps the registrations of RPC servers across restarts in a state file.
+ */
+final class PortmapperService implements Service, PortMappings {
+    private static final Logger log = LoggerFactory.getLogger(PortmapperService.class);
+    /** rpcbind's local socket, used by rpcinfo without a host and by libtirpc servers to register. */
+    static final String RPCBIND_SOCKET = "/run/rpcbind.sock";
+    /** Beside rpcbind's own warm-start files under /run: registrations die with the processes at reboot. */
+    static final String DEFAULT_STATE = "/run/portd/portmapper.state";
+    static final int WELL_KNOWN_PORT = 111;
+    /**
+     * A portmapper call is under 1 KiB and a DUMP reply of a full table under 1.5 MiB; a record over
+     * 64 KiB is no call we serve, and bounding it bounds what one connection can make us hold.
+     */
+    static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
+    /** DUMP, GETADDRLIST and GETSTAT over UDP per non-local source and second: rpcinfo needs one. */
+    static final int DEFAULT_UDP_DUMP_PER_SOURCE = 2;
+
+    private final ServiceContext ctx;
+    private final int maxRecordBytes;
+    private final int udpDumpPerSource;
+    private final RpcbRegistry registry = new RpcbRegistry(this::changed);
+    private final RpcbStats stats = new RpcbStats();
+    private final NamesProgram names = new NamesProgram();
+    private final RpcDispatcher dispatcher;
+    private final LongAdder limited = new LongAdder();
+    private final AtomicBoolean savePending = new AtomicBoolean();
+    private volatile RpcbStateFile state;
+    private volatile List<RpcbMapping> self = List.of();
+    private RpcLocalSocket local;
+
+    PortmapperService(ServiceContext ctx) {
+        this.ctx = ctx;
+        this.maxRecordBytes = (int) bounded("max_record_bytes", DEFAULT_MAX_RECORD_BYTES, 1024, 16 << 20);
+        this.udpDumpPerSource = (int) bounded("udp_dump_per_source", DEFAULT_UDP_DUMP_PER_SOURCE, 0, 1_000_000);
+        boolean insecure = ctx.options().bool("insecure").orElse(false);
+        this.dispatcher = new RpcDispatcher(List.of(
+                new PortmapperProgram(registry, stats, ctx.clock(), insecure), names));
+    }
+
+    private long bounded(String key, long fallback, long min, long max) {
+        long v = ctx.options().integer(key).orElse(fallback);
+        if (v < min || v > max) {
+            throw new OptionException(key, v + " is out of range; must be " + min + ".." + max);
+        }
+        return v;
+    }
+
+    @Override
+    public void initStream(Channel connection) {
+        connection.pipeline().addLast("framing", new RpcRecordDecoder(maxRecordBytes));
+        connection.pipeline().addLast("record", RpcRecordEncoder.INSTANCE);
+        connection.pipeline().addLast("rpc", new RpcStreamHandler(dispatcher, ch -> RpcCaller.inet(true,
+                (InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress())));
+    }
+
+    @Override
+    public void initDatagram(Channel socket) {
+        socket.pipeline().addLast("rpc", new RpcDatagramHandler(dispatcher, PortmapperProgram::amplifies,
+                udpDumpPerSource, limited::increment));
+    }
+
+    @Override
+    public void started() {
+        List<Listener> all = ctx.host().listeners();
+        List<Listener> mine = all.stream().filter(l -> l.service().equals(ctx.name())).toList();
+        boolean wellKnown = mine.stream().anyMatch(l -> l.address().getPort() == WELL_KNOWN_PORT);
+        names.entries(all.stream().map(l -> new NamesProgram.Entry(l.service(), l.kind(),
+                l.protocol() == Protocol.TCP, l.address())).toList());
+        Path socket = pathOption("local_socket", wellKnown ? RPCBIND_SOCKET : null);
+        if (socket != null) {
+            local = RpcLocalSocket.bind(socket, dispatcher, maxRecordBytes);
+        }
+        self = selfRegistrations(mine, local == null ? null : local.path());
+        Path statePath = pathOption("state", wellKnown ? DEFAULT_STATE : null);
+        RpcbStateFile file = statePath == null ? null : new RpcbStateFile(statePath);
+        List<RpcbMapping> saved = file == null ? List.of() : file.load();
+        registry.restore(self, saved.stream().filter(m -> !self.contains(m)).toList());
+        if (!saved.isEmpty()) {
+            log.info("portmapper: {} registrations restored from {}", saved.size(), statePath);
+        }
+        state = file;
+    }
+
+    private Path pathOption(String key, String fallback) {
+        String value = ctx.options().string(key).orElse(fallback);
+        return value == null || value.isEmpty() ? null : Path.of(value);
+    }
+
+    /**
+     * What rpcbind registers for itself, in its order: versions 4 and 3 on tcp6, udp6; 4, 3 and 2 on
+     * tcp, udp; 4 and 3 on the local socket. Then portd's names program on the same transports.
+     */
+    static List<RpcbMapping> selfRegistrations(List<Listener> listeners, Path localSocket) {
+        List<RpcbMapping> out = new ArrayList<>();
+        for (int[] program : new int[][] {{PortmapperProgram.NUMBER, 4, 3, 2}, {NamesProgram.NUMBER, 1}}) {
+            for (String netid : List.of("tcp6", "udp6", "tcp", "udp", "local")) {
+                String uaddr = netid.equals("local") ? localSocket == null ? null : localSocket.toString()
+                        : uaddr(listeners, netid);
+                if (uaddr == null) {
+                    continue;
+                }
+                for (int i = 1; i < program.length; i++) {
+                    if (program[i] == 2 && !(netid.equals("tcp") || netid.equals("udp"))) {
+                        continue;   // portmapper version 2 speaks of IPv4 protocols only
+                    }
+                    out.add(new RpcbMapping(program[0], program[i], netid, uaddr, "superuser"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The universal address of this service on a netid, or null when it does not listen there. */
+    private static String uaddr(List<Listener> listeners, String netid) {
+        Protocol protocol = netid.startsWith("tcp") ? Protocol.TCP : Protocol.UDP;
+        boolean v6 = netid.endsWith("6");
+        for (Listener l : listeners) {
+            if (l.protocol() != protocol) {
+                continue;
+            }
+            InetAddress a = l.address().getAddress();
+            boolean wildcard = a.isAnyLocalAddress();
+            boolean isV6 = a instanceof java.net.Inet6Address;
+            int port = l.address().getPort();
+            if (wildcard && isV6) {   // one dual-stack socket serves both families
+                return v6 ? "::." + (port >> 8) + "." + (port & 0xFF) : "0.0.0.0." + (port >> 8) + "." + (port & 0xFF);
+            }
+            if (isV6 == v6) {
+                return Uaddr.of(a, port);
+            }
+        }
+        return null;
+    }
+
+    /** Schedules a save of the state file on the blocking executor; many changes make one write. */
+    private void changed() {
+        RpcbStateFile file = state;
+        if (file == null || !savePending.compareAndSet(false, true)) {
+            return;
+        }
+        ctx.blocking().execute(() -> {
+            savePending.set(false);
+            save(file);
+        });
+    }
+
+    private void save(RpcbStateFile file) {
+        List<RpcbMapping> current = self;
+        try {
+            file.save(registry.all().stream().filter(m -> !current.contains(m)).toList());
+        } catch (IOException e) {
+            log.warn("portmapper: cannot save registrations to {}: {}", file.path(), e.toString());
+        }
+    }
+
+    /** Registrations now, for tests and the dashboard. */
+    List<RpcbMapping> registrations() {
+        return registry.all();
+    }
+
+    @Override
+    public List<Mapping> mappings() {
+        return registry.all().stream().map(m -> new Mapping(Integer.toUnsignedLong(m.program()),
+                Integer.toUnsignedLong(m.version()), m.netid(), m.uaddr(), m.owner())).toList();
+    }
+
+    /** DUMP-like calls over UDP dropped by the per-source limit. */
+    long limitedDatagrams() {
+        return limited.sum();
+    }
+
+    @Override
+    public void stopped() {
+        if (local != null) {
+            local.close();
+        }
+        RpcbStateFile file = state;
+        if (file != null) {
+            save(file);
+        }
+    }
+}

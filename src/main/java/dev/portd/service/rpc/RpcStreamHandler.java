@@ -1,0 +1,68 @@
+package dev.portd.service.rpc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.function.Function;
+
+/**
+ * Answers the records of one stream connection (TCP or the local socket), in order. A record with
+ * no readable call header closes the connection, as there is nothing to answer; every other bad
+ * call gets its RPC error reply. Reading pauses while the peer does not read our replies.
+ */
+final class RpcStreamHandler extends ChannelInboundHandlerAdapter {
+    private final RpcDispatcher dispatcher;
+    private final Function<Channel, RpcCaller> callerOf;
+    private RpcCaller caller;
+
+    RpcStreamHandler(RpcDispatcher dispatcher, Function<Channel, RpcCaller> callerOf) {
+        this.dispatcher = dispatcher;
+        this.callerOf = callerOf;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        caller = callerOf.apply(ctx.channel());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf record)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (caller == null) {
+                caller = callerOf.apply(ctx.channel());
+            }
+            RpcCallDecoder.Result message = RpcCallDecoder.decode(record);
+            ByteBuf reply = dispatcher.reply(message, caller, ctx.alloc());
+            if (reply == null) {
+                ctx.close();
+            } else {
+                ctx.write(reply, ctx.voidPromise());
+            }
+        } finally {
+            record.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        if (!ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+}
