@@ -46,7 +46,7 @@ class SocketActivationIT {
                 s.getOutputStream().write("activated\n".getBytes(US_ASCII));
                 assertThat(new String(Tcp.readExactly(s.getInputStream(), 10), US_ASCII)).isEqualTo("activated\n");
             }
-            assertThat(portd.awaitServing()).contains("127.0.0.1  " + port);
+            assertThat(portd.awaitServing()).containsPattern("127.0.0.1 +" + port);
             assertThat(portd.err()).contains("tcp/" + port + " echo takes fd 3 from systemd");
             portd.terminate();
             assertThat(portd.exitCode()).isZero();

@@ -21,6 +21,7 @@ class WellKnownPortsIT {
     void defaultConfigOnWellKnownPortsAsRootAndOffsetAsNobody() throws Exception {
         assumeTrue(Shell.isRoot() && Shell.has("unshare") && Shell.has("nc") && Shell.has("setpriv"),
                 "needs root, unshare, setpriv and nc (netcat-openbsd)");
+        // its own network namespace owns the well-known ports; its own mount namespace a fresh /run
         String java = PortdProcess.java();
         String jar = PortdProcess.worldReadableJar().toString();
         String script = """
@@ -29,7 +30,10 @@ class WellKnownPortsIT {
                 wait_for() {  # bounded: 300 polls of 0.1 s
                     for i in $(seq 300); do grep -q serving "$1" && return 0; sleep 0.1; done; return 1
                 }
+                mount -t tmpfs tmpfs /run     # the portmapper's /run/rpcbind.sock and state stay in here
                 JAVA=%s; JAR=%s; T=$(mktemp -d); chmod 755 $T
+                mkdir $T/root $T/nobody; chown nobody $T/nobody
+                cd $T/root                     # services with relative paths (mail, public) write here
                 $JAVA -jar $JAR serve > $T/root.out 2> $T/root.err & ROOT=$!
                 wait_for $T/root.out || { echo "root portd did not start"; cat $T/root.err; }
                 echo "echo-tcp=[$(printf 'hi there\\n' | nc -N 127.0.0.1 7)]"
@@ -43,6 +47,7 @@ class WellKnownPortsIT {
                 echo "time-tcp-bytes=$(nc -N 127.0.0.1 37 < /dev/null | wc -c)"
                 echo "time-udp-bytes=$(printf x | nc -u -w1 127.0.0.1 37 | wc -c)"
                 echo "time6-tcp-bytes=$(nc -N ::1 37 < /dev/null | wc -c)"
+                cd $T/nobody
                 setpriv --reuid=nobody --regid=nogroup --clear-groups $JAVA -jar $JAR serve > $T/nobody.out 2> $T/nobody.err
                 echo "nobody-exit=$?"
                 echo "nobody-denied=$(grep -c 'permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE' $T/nobody.err)"
@@ -54,12 +59,12 @@ class WellKnownPortsIT {
                 wait $ROOT; echo "root-exit=$?"
                 wait $OFFSET; echo "offset-exit=$?"
                 """.formatted(java, jar);
-        var r = Shell.run(Duration.ofMinutes(3), List.of("unshare", "-n", "bash", "-c", script));
+        var r = Shell.run(Duration.ofMinutes(3), List.of("unshare", "-n", "-m", "bash", "-c", script));
         String out = r.out();
         assertThat(out).contains("echo-tcp=[hi there]", "echo-udp=[ping]", "discard-tcp=[]",
                 "qotd-tcp-bytes=", "time-tcp-bytes=4", "time-udp-bytes=4", "time6-tcp-bytes=4",
                 "chargen-tcp=[ !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefg\r]",
-                "nobody-exit=2", "nobody-denied=12", "offset-echo=[offset]", "offset-time-bytes=4",
+                "nobody-exit=2", "nobody-denied=" + ServeProcessIT.privilegedListeners(1024), "offset-echo=[offset]", "offset-time-bytes=4",
                 "root-exit=0", "offset-exit=0");
         assertThat(out).containsPattern("daytime-tcp=\\[\\w+day, \\w+ \\d{1,2}, \\d{4} \\d\\d:\\d\\d:\\d\\d \\S+\r\\]");
         assertThat(out).containsPattern("daytime-udp=\\[\\w+day, ");
