@@ -1,0 +1,162 @@
+package dev.portd.service.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the requests of one connection in the order they came (RFC 9112 section 9.3.2), one at a
+ * time: while a route waits on blocking work the requests behind it queue and reading stops.
+ * Reading also stops while the client is not taking our responses (the channel is not writable),
+ * so a client that pipelines without reading cannot make us buffer without bound.
+ */
+final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HttpExchangeHandler.class);
+
+    private final HttpRoute route;
+    private final HttpTimeoutHandler timeouts;
+    private final HttpAccessLog accessLog;
+    private final ArrayDeque<HttpCall> waiting = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private HttpExchange active;      // asked of the route, not yet answered
+    private HttpExchange closer;      // the answer after which the connection closes
+    private boolean inRead;           // inside a read batch: flush once at its end
+    private boolean draining;
+
+    HttpExchangeHandler(HttpRoute route, HttpTimeoutHandler timeouts, HttpAccessLog accessLog) {
+        this.route = route;
+        this.timeouts = timeouts;
+        this.accessLog = accessLog;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpCall call)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        inRead = true;
+        if (closer == null) {
+            waiting.add(call);
+            drain();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
+        ctx.flush();
+        updateReading();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateReading();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        waiting.clear();
+        ctx.fireChannelInactive();
+    }
+
+    private void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            HttpCall call;
+            while (active == null && closer == null && (call = waiting.poll()) != null) {
+                HttpExchange exchange = new HttpExchange(this, call);
+                active = exchange;
+                if (call.rejection() != null) {
+                    exchange.send(HttpExchange.error(call.rejection()));
+                } else {
+                    ask(exchange);
+                }
+            }
+        } finally {
+            draining = false;
+        }
+        updateReading();
+    }
+
+    private void ask(HttpExchange exchange) {
+        try {
+            route.handle(exchange);
+        } catch (RuntimeException e) {
+            log.error("{} {}: route failed", ctx.channel(), exchange.request().uri(), e);
+            if (active == exchange) {
+                exchange.send(HttpExchange.error(HttpResponseStatus.INTERNAL_SERVER_ERROR));
+            }
+        }
+    }
+
+    private void updateReading() {
+        boolean read = active == null && closer == null && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    // ---- called by HttpExchange, on the event loop ----
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    boolean closing() {
+        return closer != null;
+    }
+
+    void closeAfterThis() {
+        closer = active;
+        waiting.clear();
+    }
+
+    ChannelFuture write(Object msg, boolean future) {
+        return future ? ctx.write(msg) : ctx.write(msg, ctx.voidPromise());
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    /** The exchange has written its answer: the next request may go. */
+    void answered(HttpExchange exchange) {
+        if (active == exchange) {
+            active = null;
+        }
+        if (!inRead) {
+            ctx.flush();
+        }
+        if (!draining) {
+            drain();
+        }
+    }
+
+    /** The exchange's answer has left (or failed): log it, start keep-alive, or close. */
+    void sent(HttpExchange exchange, boolean success) {
+        timeouts.responseSent();
+        if (accessLog != null) {
+            accessLog.log(ctx.channel(), exchange);
+        }
+        if (!success || exchange == closer) {
+            ctx.close();
+        }
+    }
+}
