@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -130,9 +129,7 @@ final class HttpFileRoute implements HttpRoute {
             exchange.send(r);
             return;
         }
-        List<String> indexSegments = new java.util.ArrayList<>(target.segments());
-        indexSegments.add("index.html");
-        HttpTarget index = new HttpTarget(target.path() + "index.html", indexSegments, target.query());
+        HttpTarget index = new HttpTarget(target.path() + "index.html", target.query());
         withEntry(exchange, index, entry -> {
             if (entry.kind() == FileEntry.Kind.FILE) {
                 file(exchange, entry);

@@ -64,8 +64,7 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
             refuse(ctx, request, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE);
             return;
         }
-        if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
-                && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
+        if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && hosts(request) != 1) {
             refuse(ctx, request, HttpResponseStatus.BAD_REQUEST);
             return;
         }
@@ -90,6 +89,15 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
         }
         head = request;
         bodyBytes = 0;
+    }
+
+    private static int hosts(HttpRequest request) {
+        int n = 0;
+        for (java.util.Iterator<? extends CharSequence> it = request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST);
+                it.hasNext() && n < 2; it.next()) {
+            n++;
+        }
+        return n;
     }
 
     private void body(ChannelHandlerContext ctx, HttpContent content) {

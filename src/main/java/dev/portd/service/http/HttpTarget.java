@@ -11,12 +11,22 @@ import java.util.List;
  * A request target (RFC 9112 section 3.2) made safe to map onto a directory: percent-decoded as
  * UTF-8 once, split into segments, and refused when any segment could step outside the root.
  *
- * @param path     the decoded path, always starting with "/", "." segments and repeated slashes
- *                 removed, a trailing slash kept; the cache key
- * @param segments the decoded segments, none of them empty, "." or ".."
- * @param query    the raw query with its "?", or ""
+ * @param path  the decoded path, always starting with "/", "." segments and repeated slashes
+ *              removed, a trailing slash kept; the cache key
+ * @param query the raw query with its "?", or ""
  */
-record HttpTarget(String path, List<String> segments, String query) {
+record HttpTarget(String path, String query) {
+
+    /** The decoded segments of the path, none of them empty, "." or "..". */
+    List<String> segments() {
+        List<String> segments = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) {
+                segments.add(s);
+            }
+        }
+        return segments;
+    }
 
     /** Why a target was refused: 400 for one that is not well-formed, 403 for one that tries to leave the root. */
     static final class Refused extends Exception {
@@ -43,6 +53,9 @@ record HttpTarget(String path, List<String> segments, String query) {
         if (encoded.indexOf('#') >= 0) {
             throw new Refused(400, "fragment in target");
         }
+        if (plain(encoded)) {
+            return new HttpTarget(encoded, query);
+        }
         String decoded = decode(encoded);
         List<String> segments = new ArrayList<>();
         StringBuilder path = new StringBuilder(decoded.length());
@@ -59,7 +72,24 @@ record HttpTarget(String path, List<String> segments, String query) {
         if (segments.isEmpty() || decoded.endsWith("/")) {
             path.append('/');
         }
-        return new HttpTarget(path.toString(), List.copyOf(segments), query);
+        return new HttpTarget(path.toString(), query);
+    }
+
+    /**
+     * The common case, taken as it is: no escapes, backslashes or control characters, and no empty,
+     * "." or ".." segment.
+     */
+    private static boolean plain(String p) {
+        char prev = 0;
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c == '%' || c == '#' || c == '\\' || c < 0x21 || c >= 0x7f || c == '/' && prev == '/'
+                    || c == '.' && prev == '/') {
+                return false;
+            }
+            prev = c;
+        }
+        return true;
     }
 
     /** Decodes %XX escapes as UTF-8; a bad escape, bad UTF-8 or a NUL or other control character is 400. */

@@ -21,14 +21,18 @@ import java.util.concurrent.TimeUnit;
 final class HttpTimeoutHandler extends ChannelInboundHandlerAdapter {
     private final long keepAliveNanos;
     private final long requestNanos;
+    /** The timer never waits longer than the shorter clock, so no new deadline can fall before it. */
+    private final long stepNanos;
     private ChannelHandlerContext ctx;
     private boolean reading;      // part of a request has arrived
     private int outstanding;      // requests read whose responses are not yet sent
     private ScheduledFuture<?> timer;
+    private long deadline;        // System.nanoTime() of the running clock's end; 0: no clock runs
 
     HttpTimeoutHandler(Duration keepAlive, Duration request) {
         this.keepAliveNanos = keepAlive.toNanos();
         this.requestNanos = request.toNanos();
+        this.stepNanos = Math.min(keepAliveNanos, requestNanos);
     }
 
     @Override
@@ -53,7 +57,7 @@ final class HttpTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        stop();
         ctx.fireChannelInactive();
     }
 
@@ -72,19 +76,37 @@ final class HttpTimeoutHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Sets the deadline. The scheduled task is not moved with it: it stays in the event loop's queue
+     * and, when it runs before the deadline, waits again (at most one step). A request then costs a
+     * field write, not a schedule and a cancel.
+     */
     private void arm(long nanos) {
-        cancel();
-        timer = ctx.executor().schedule(this::expire, nanos, TimeUnit.NANOSECONDS);
+        deadline = System.nanoTime() + nanos;
+        if (timer == null) {
+            timer = ctx.executor().schedule(this::expire, Math.min(nanos, stepNanos), TimeUnit.NANOSECONDS);
+        }
     }
 
     private void expire() {
         timer = null;
-        if (reading || outstanding == 0) {
+        if (deadline == 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            timer = ctx.executor().schedule(this::expire, Math.min(left, stepNanos), TimeUnit.NANOSECONDS);
+        } else if (reading || outstanding == 0) {
             ctx.close();
         }
     }
 
     private void cancel() {
+        deadline = 0;
+    }
+
+    private void stop() {
+        deadline = 0;
         if (timer != null) {
             timer.cancel(false);
             timer = null;
