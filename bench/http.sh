@@ -2,7 +2,8 @@
 # Benchmark of the http service against nginx and jwebserver: static files of 1 KiB, 100 KiB and
 # 10 MiB over loopback with wrk -t2 -c64 -d10s, one server at a time, each warmed up first.
 # Needs: wrk, nginx (nginx-light), a JDK 18+ jwebserver, and target/portd.jar (mvn -DskipTests package).
-# Prints a markdown table; BENCH_OUT=file also writes it there. Every process is stopped by its PID.
+# Prints a markdown table, one row per server, file and round (BENCH_ROUNDS, default 3); BENCH_OUT=file
+# also writes it there. Every process is stopped by its PID.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$here/target/portd.jar"
@@ -78,24 +79,33 @@ measure() {
     echo "$name|$file|$rps|$tps|${errors:-}" >> "$work/results"
 }
 
-run_server() {   # name port command...
+start_server() {   # name port command...
     local name=$1 port=$2; shift 2
     "$@" > "$work/$name.log" 2>&1 &
     pids+=($!)
     wait_port "$port"
-    for f in 1k.bin 100k.bin 10m.bin; do measure "$name" "$port" "$f"; done
-    stop_all
 }
 
+start_server portd "$port_portd" java -jar "$jar" serve -c "$work/portd.toml"
+start_server nginx "$port_nginx" nginx -c "$work/nginx.conf" -g 'daemon off;'
+start_server jwebserver "$port_jweb" "$jwebserver" -b 127.0.0.1 -p "$port_jweb" -d "$work/www" -o none
+
+# The machine is shared: the three servers take turns on each file, round after round, so a
+# burst of someone else's work hurts all of them alike; the table gives every round.
 : > "$work/results"
-run_server portd "$port_portd" java -jar "$jar" serve -c "$work/portd.toml"
-run_server nginx "$port_nginx" nginx -c "$work/nginx.conf" -g 'daemon off;'
-run_server jwebserver "$port_jweb" "$jwebserver" -b 127.0.0.1 -p "$port_jweb" -d "$work/www" -o none
+for round in $(seq 1 "${BENCH_ROUNDS:-3}"); do
+    for f in 1k.bin 100k.bin 10m.bin; do
+        measure portd "$port_portd" "$f"
+        measure nginx "$port_nginx" "$f"
+        measure jwebserver "$port_jweb" "$f"
+    done
+done
+stop_all
 
 {
-    echo "| server | file | requests/s | transfer/s | errors |"
+    echo "| file | server | requests/s | transfer/s | wrk errors |"
     echo "|---|---|---:|---:|---|"
-    while IFS='|' read -r name file rps tps errors; do
-        echo "| $name | $file | $rps | $tps | ${errors:-none} |"
-    done < "$work/results"
+    for f in 1k.bin 100k.bin 10m.bin; do grep -F "|$f|" "$work/results"; done | while IFS='|' read -r name file rps tps errors; do
+        echo "| $file | $name | $rps | $tps | ${errors:-none} |"
+    done
 } | tee "${BENCH_OUT:-/dev/null}"
