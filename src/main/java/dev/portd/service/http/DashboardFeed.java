@@ -13,6 +13,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -63,10 +64,15 @@ final class DashboardFeed {
             ticker = null;
             return;
         }
-        blocking.execute(() -> {
-            ByteBuf event = event("", snapshot.get());
-            subscribers.writeAndFlush(new DefaultHttpContent(event));
-        });
+        try {
+            blocking.execute(() -> {
+                ByteBuf event = event("", snapshot.get());
+                subscribers.writeAndFlush(new DefaultHttpContent(event));
+            });
+        } catch (RejectedExecutionException e) {
+            ticker.cancel(false);   // the host is stopping
+            ticker = null;
+        }
     }
 
     private static ByteBuf event(String prefix, byte[] json) {

@@ -106,10 +106,15 @@ final class HttpExchange {
         });
     }
 
-    /** Starts a chunked response that {@link #push} adds to and {@link #end} ends (server-sent events). */
+    /**
+     * Starts a chunked response that {@link #push} adds to and {@link #end} ends (server-sent
+     * events). A stream is the connection's last exchange: a later request's answer must not land
+     * inside it.
+     */
     void stream(HttpResponse head) {
         onLoop(() -> {
             HttpUtil.setTransferEncodingChunked(head, true);
+            connection.closeAfterThis();
             start(head);
             connection.write(head, false);
             connection.flush();
