@@ -132,6 +132,7 @@
     $('mail').hidden = false;
     loadMail();
     mailTimer = setInterval(loadMail, 3000);
+    if (location.hash.startsWith('#mail=')) openMail(decodeURIComponent(location.hash.slice(6)));
   }
 
   function api(path, options) {
@@ -162,6 +163,7 @@
 
   function openMail(id) {
     selected = id;
+    history.replaceState(null, '', '#mail=' + encodeURIComponent(id));
     const path = '/api/messages/' + encodeURIComponent(id);
     api(path).then((m) => {
       $('mail-view').hidden = false;
@@ -186,6 +188,7 @@
 
   function closeMail() {
     selected = null;
+    history.replaceState(null, '', location.pathname);
     $('mail-view').hidden = true;
   }
 
