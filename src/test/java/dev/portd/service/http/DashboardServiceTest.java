@@ -103,6 +103,28 @@ class DashboardServiceTest {
         }
     }
 
+    @Test
+    void requestPipelinedBehindAnEventStreamIsNotAnsweredInsideIt() throws Exception {
+        try (Host host = start(); RawHttp c = new RawHttp(host.tcpPort("dashboard"))) {
+            c.send("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /api/services HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            RawHttp.Response head = c.read(true);
+            assertThat(head.header("content-type")).startsWith("text/event-stream");
+            assertThat(head.header("connection")).isEqualTo("close");
+            byte[] b = new byte[65536];
+            StringBuilder seen = new StringBuilder();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (count(seen, "data: ") < 2 && System.nanoTime() < deadline) {
+                int n = c.socket.getInputStream().read(b);
+                if (n < 0) {
+                    break;
+                }
+                seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
+            }
+            assertThat(count(seen, "data: ")).isEqualTo(2);
+            assertThat(seen).doesNotContain("HTTP/1.1 200");
+        }
+    }
+
     private static int count(CharSequence text, String what) {
         int n = 0;
         for (int i = text.toString().indexOf(what); i >= 0; i = text.toString().indexOf(what, i + 1)) {

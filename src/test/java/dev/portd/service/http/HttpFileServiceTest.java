@@ -93,6 +93,13 @@ class HttpFileServiceTest {
     }
 
     @Test
+    void sendsLargeFileWholeOverIoUring() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.uring.IoUring.isAvailable(),
+                "io_uring is not available on this kernel");
+        sendsLargeFileWholeFromDisk("io_uring");
+    }
+
+    @Test
     void headSendsHeadersWithoutBody() throws Exception {
         try (Host host = start(); RawHttp c = new RawHttp(host.tcpPort("http"))) {
             c.send("HEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
