@@ -107,8 +107,8 @@ final class HttpExchange {
     }
 
     /**
-     * Starts a chunked response that {@link #push} adds to and {@link #end} ends (server-sent
-     * events). A stream is the connection's last exchange: a later request's answer must not land
+     * Starts a chunked response that {@link #push} adds to until the client leaves
+     * (server-sent events). A stream is the connection's last exchange: a later request's answer must not land
      * inside it.
      */
     void stream(HttpResponse head) {
@@ -187,14 +187,5 @@ final class HttpExchange {
         }
         done.addListener((ChannelFutureListener) f -> connection.sent(this, f.isSuccess()));
         connection.answered(this);
-    }
-
-    /** Ends a stream. */
-    void end() {
-        onLoop(() -> {
-            connection.write(LastHttpContent.EMPTY_LAST_CONTENT, true)
-                    .addListener((ChannelFutureListener) f -> connection.sent(this, f.isSuccess()));
-            connection.flush();
-        });
     }
 }

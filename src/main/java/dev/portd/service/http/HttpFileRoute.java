@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -195,7 +194,7 @@ final class HttpFileRoute implements HttpRoute {
             head.headers().set(HttpHeaderNames.CONTENT_TYPE, e.type());
             HttpUtil.setContentLength(head, length);
             describe(head.headers(), e, etag, range);
-            exchange.sendFile(head, new DefaultFileRegion((FileChannel) channel, start, length));
+            exchange.sendFile(head, new DefaultFileRegion(channel, start, length));
         });
     }
 
