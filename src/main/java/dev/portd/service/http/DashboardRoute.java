@@ -9,6 +9,7 @@ import io.netty.util.NetUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -32,12 +33,20 @@ final class DashboardRoute implements HttpRoute {
     private final Map<String, HttpRoute> api;
     private final MailApi mail;
 
-    DashboardRoute(Supplier<byte[]> services, Supplier<String> metrics, DashboardFeed feed, MailApi mail) {
+    /** The snapshot and the metrics read /proc (open files, CPU): both are made on the blocking executor. */
+    DashboardRoute(Supplier<byte[]> services, Supplier<String> metrics, DashboardFeed feed, MailApi mail,
+                   Executor blocking) {
         this.mail = mail;
         this.api = Map.of(
-                "/api/services", ex -> ex.send(jsonBytes(HttpResponseStatus.OK, services.get())),
+                "/api/services", ex -> ex.blocking(blocking, services::get,
+                        (json, failure) -> ex.send(failure == null ? jsonBytes(HttpResponseStatus.OK, json) : failed(failure))),
                 "/api/events", feed::subscribe,
-                "/metrics", ex -> ex.send(text(metrics.get())));
+                "/metrics", ex -> ex.blocking(blocking, metrics::get,
+                        (text, failure) -> ex.send(failure == null ? text(text) : failed(failure))));
+    }
+
+    private static FullHttpResponse failed(Throwable failure) {
+        return json(HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", String.valueOf(failure)));
     }
 
     @Override

@@ -31,7 +31,7 @@ final class DashboardService implements Service {
         this.host = ctx.host();
         this.mail = new MailApi(() -> host.servicesOf(Mailbox.class), ctx.blocking());
         this.feed = new DashboardFeed(this::snapshot, ctx.blocking());
-        this.route = new DashboardRoute(this::snapshot, () -> metrics.scrape(host), feed, mail);
+        this.route = new DashboardRoute(this::snapshot, () -> metrics.scrape(host), feed, mail, ctx.blocking());
         try {
             this.accessLog = HttpAccessLog.open(settings.accessLog(), ctx.name());
         } catch (IOException e) {
