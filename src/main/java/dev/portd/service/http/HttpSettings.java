@@ -30,7 +30,7 @@ record HttpSettings(int maxLineBytes, int maxHeaderBytes, int maxHeaders, long m
                 positive(o, "max_line_bytes", d.maxLineBytes),
                 positive(o, "max_header_bytes", d.maxHeaderBytes),
                 positive(o, "max_headers", d.maxHeaders),
-                o.integer("max_body_bytes").orElse(d.maxBodyBytes),
+                nonNegative(o, "max_body_bytes", d.maxBodyBytes),
                 duration(o, "keepalive_timeout", d.keepAlive),
                 duration(o, "request_timeout", d.requestTimeout),
                 o.string("access_log").orElse(d.accessLog));
@@ -42,6 +42,14 @@ record HttpSettings(int maxLineBytes, int maxHeaderBytes, int maxHeaders, long m
             throw new OptionException(key, "must be 1.." + (1 << 24) + ", got " + v);
         }
         return (int) v;
+    }
+
+    private static long nonNegative(ServiceOptions o, String key, long fallback) {
+        long v = o.integer(key).orElse(fallback);
+        if (v < 0) {
+            throw new OptionException(key, "must be 0 or more, got " + v);
+        }
+        return v;
     }
 
     private static Duration duration(ServiceOptions o, String key, Duration fallback) {

@@ -351,6 +351,13 @@ class HttpFileServiceTest {
     }
 
     @Test
+    void unusableLimitsAreConfigErrorsNamingTheKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpTestHosts.start(Map.of("root", root.toString(),
+                        "max_line_bytes", 0L, "max_body_bytes", -1L, "request_timeout", Duration.ZERO)))
+                .hasMessageContaining("services.http.max_line_bytes: must be 1..16777216, got 0");
+    }
+
+    @Test
     void rootThatIsAFileIsAConfigError() throws Exception {
         Path file = dir.resolve("file");
         Files.writeString(file, "x");
