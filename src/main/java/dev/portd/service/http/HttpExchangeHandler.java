@@ -3,7 +3,10 @@ package dev.portd.service.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -28,6 +31,8 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private HttpExchange closer;      // the answer after which the connection closes
     private boolean inRead;           // inside a read batch: flush once at its end
     private boolean draining;
+    private int unsent;               // exchanges begun whose answers have not left yet
+    private boolean inputClosed;      // the client half-closed: answer what came, then close
 
     HttpExchangeHandler(HttpRoute route, HttpTimeoutHandler timeouts, HttpAccessLog accessLog) {
         this.route = route;
@@ -73,6 +78,27 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /**
+     * A client that half-closes after its requests (as {@code nc -N} or a shell's
+     * {@code printf ... | nc} do) still gets every answer: the connection closes when they are out,
+     * not at once as the host's tail would.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            closeIfDone();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void closeIfDone() {
+        if (inputClosed && unsent == 0 && waiting.isEmpty() && ctx.channel().isActive()) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     private void drain() {
         if (draining) {
             return;
@@ -83,6 +109,7 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             while (active == null && closer == null && (call = waiting.poll()) != null) {
                 HttpExchange exchange = new HttpExchange(this, call);
                 active = exchange;
+                unsent++;
                 if (call.rejection() != null) {
                     exchange.send(HttpExchange.error(call.rejection()));
                 } else {
@@ -107,6 +134,9 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void updateReading() {
+        if (inputClosed || !ctx.channel().isActive()) {
+            return;   // nothing more to read; asking epoll for it would fail
+        }
         boolean read = active == null && closer == null && ctx.channel().isWritable();
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
@@ -151,12 +181,15 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
 
     /** The exchange's answer has left (or failed): log it, start keep-alive, or close. */
     void sent(HttpExchange exchange, boolean success) {
+        unsent--;
         timeouts.responseSent();
         if (accessLog != null) {
             accessLog.log(ctx.channel(), exchange);
         }
         if (!success || exchange == closer) {
             ctx.close();
+        } else {
+            closeIfDone();
         }
     }
 }

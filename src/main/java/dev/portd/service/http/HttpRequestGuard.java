@@ -19,7 +19,8 @@ import io.netty.util.ReferenceCountUtil;
  * Turns the decoder's output into one {@link HttpCall} per request, after the limits: a request
  * line past {@code max_line_bytes} is 414, headers past {@code max_header_bytes} or
  * {@code max_headers} 431, a body past {@code max_body_bytes} 413, other malformed requests and an
- * HTTP/1.1 request without exactly one Host (RFC 9112 section 3.2) 400. Bodies are read and thrown
+ * HTTP/1.1 request without exactly one Host (RFC 9112 section 3.2) 400, another major version
+ * than 1 505. Bodies are read and thrown
  * away: a static server takes none. After an error nothing more is read from the connection.
  */
 final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
@@ -58,6 +59,10 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
             refuse(ctx, request, cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
                     : cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                     : HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        if (request.protocolVersion().majorVersion() != 1) {
+            refuse(ctx, request, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
             return;
         }
         if (request.headers().size() > settings.maxHeaders()) {

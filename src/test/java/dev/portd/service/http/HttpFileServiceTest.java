@@ -129,6 +129,19 @@ class HttpFileServiceTest {
     }
 
     @Test
+    void clientThatHalfClosesStillGetsEveryAnswer() throws Exception {
+        try (Host host = start(); RawHttp c = new RawHttp(host.tcpPort("http"))) {
+            c.send("GET /site/ HTTP/1.1\r\nHost: x\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /files/ HTTP/1.1\r\nHost: x\r\n\r\n");
+            c.socket.shutdownOutput();   // as printf ... | nc -N does
+            assertThat(c.read().text()).isEqualTo("<h1>site</h1>");
+            assertThat(c.read().text()).isEqualTo("hello, world\n");
+            assertThat(c.read().text()).contains("Index of /files/");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void http10ClosesUnlessKeepAliveAsked() throws Exception {
         try (Host host = start()) {
             try (RawHttp c = new RawHttp(host.tcpPort("http"))) {
