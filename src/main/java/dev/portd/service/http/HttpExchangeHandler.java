@@ -15,12 +15,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the requests of one connection in the order they came (RFC 9112 section 9.3.2), one at a
- * time: while a route waits on blocking work the requests behind it queue and reading stops.
- * Reading also stops while the client is not taking our responses (the channel is not writable),
- * so a client that pipelines without reading cannot make us buffer without bound.
+ * time: while a route waits on blocking work the requests behind it queue. The next request is
+ * taken only when the previous answer has been handed to the channel, and reading stops once
+ * {@link #MAX_WAITING} requests wait, so a client that pipelines without reading our responses
+ * cannot make us buffer without bound.
  */
 final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpExchangeHandler.class);
+    /**
+     * Pipelined requests held behind the one being answered; past this, reading stops until the
+     * queue drains. Reading is otherwise never paused: with Netty 4.2.18's epoll a paused,
+     * half-closed connection loses its registration and cannot finish a large response.
+     */
+    static final int MAX_WAITING = 64;
 
     private final HttpRoute route;
     private final HttpTimeoutHandler timeouts;
@@ -137,7 +144,7 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         if (inputClosed || !ctx.channel().isActive()) {
             return;   // nothing more to read; asking epoll for it would fail
         }
-        boolean read = active == null && closer == null && ctx.channel().isWritable();
+        boolean read = waiting.size() < MAX_WAITING;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
