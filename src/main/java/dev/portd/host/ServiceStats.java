@@ -34,11 +34,13 @@ public final class ServiceStats implements HostView.Counters {
     @Override public long datagramsDropped() { return sum(dropped); }
 
     /** Refused connections by reason, e.g. {@code max_connections} or {@code denied}. */
+    @Override
     public Map<String, Long> refusedByReason() {
         return snapshot(refused);
     }
 
     /** Dropped datagrams by reason, e.g. {@code rate limit} or {@code loop guard: source port 19}. */
+    @Override
     public Map<String, Long> droppedByReason() {
         return snapshot(dropped);
     }

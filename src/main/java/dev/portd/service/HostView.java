@@ -3,6 +3,7 @@ package dev.portd.service;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** A read-only view of the running host, for services that report on it (the dashboard). */
 public interface HostView {
@@ -36,5 +37,9 @@ public interface HostView {
         long refused();
         long datagramsIn();
         long datagramsDropped();
+        /** Refused connections by reason, e.g. {@code max_connections} or {@code denied}. */
+        Map<String, Long> refusedByReason();
+        /** Dropped datagrams by reason, e.g. {@code rate limit} or {@code loop guard: source port 19}. */
+        Map<String, Long> droppedByReason();
     }
 }

@@ -2,6 +2,7 @@ package dev.portd.service;
 
 import dev.portd.service.classic.ClassicServices;
 import dev.portd.service.rpc.RpcServices;
+import dev.portd.service.http.HttpServices;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -16,7 +17,8 @@ import java.util.Map;
 public final class ServiceKinds {
     private static final Map<String, ServiceKind> BUILT_IN = index(concat(
             ClassicServices.KINDS,
-            RpcServices.KINDS));
+            RpcServices.KINDS,
+            HttpServices.KINDS));
 
     private ServiceKinds() {
     }

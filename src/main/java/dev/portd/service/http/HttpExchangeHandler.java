@@ -1,0 +1,202 @@
+package dev.portd.service.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the requests of one connection in the order they came (RFC 9112 section 9.3.2), one at a
+ * time: while a route waits on blocking work the requests behind it queue. The next request is
+ * taken only when the previous answer has been handed to the channel, and reading stops once
+ * {@link #MAX_WAITING} requests wait, so a client that pipelines without reading our responses
+ * cannot make us buffer without bound.
+ */
+final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HttpExchangeHandler.class);
+    /**
+     * Pipelined requests held behind the one being answered; past this, reading stops until the
+     * queue drains. Reading is otherwise never paused: with Netty 4.2.18's epoll a paused,
+     * half-closed connection loses its registration and cannot finish a large response.
+     */
+    static final int MAX_WAITING = 64;
+
+    private final HttpRoute route;
+    private final HttpTimeoutHandler timeouts;
+    private final HttpAccessLog accessLog;
+    private final ArrayDeque<HttpCall> waiting = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private HttpExchange active;      // asked of the route, not yet answered
+    private HttpExchange closer;      // the answer after which the connection closes
+    private boolean inRead;           // inside a read batch: flush once at its end
+    private boolean draining;
+    private int unsent;               // exchanges begun whose answers have not left yet
+    private boolean inputClosed;      // the client half-closed: answer what came, then close
+
+    HttpExchangeHandler(HttpRoute route, HttpTimeoutHandler timeouts, HttpAccessLog accessLog) {
+        this.route = route;
+        this.timeouts = timeouts;
+        this.accessLog = accessLog;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpCall call)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        inRead = true;
+        if (closer == null) {
+            waiting.add(call);
+            drain();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
+        ctx.flush();
+        updateReading();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateReading();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        waiting.clear();
+        ctx.fireChannelInactive();
+    }
+
+    /**
+     * A client that half-closes after its requests (as {@code nc -N} or a shell's
+     * {@code printf ... | nc} do) still gets every answer: the connection closes when they are out,
+     * not at once as the host's tail would.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            closeIfDone();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void closeIfDone() {
+        if (inputClosed && unsent == 0 && waiting.isEmpty() && ctx.channel().isActive()) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            HttpCall call;
+            while (active == null && closer == null && (call = waiting.poll()) != null) {
+                HttpExchange exchange = new HttpExchange(this, call);
+                active = exchange;
+                unsent++;
+                if (call.rejection() != null) {
+                    exchange.send(HttpExchange.error(call.rejection()));
+                } else {
+                    ask(exchange);
+                }
+            }
+        } finally {
+            draining = false;
+        }
+        updateReading();
+    }
+
+    private void ask(HttpExchange exchange) {
+        try {
+            route.handle(exchange);
+        } catch (RuntimeException e) {
+            log.error("{} {}: route failed", ctx.channel(), exchange.request().uri(), e);
+            if (active == exchange) {
+                exchange.send(HttpExchange.error(HttpResponseStatus.INTERNAL_SERVER_ERROR));
+            }
+        }
+    }
+
+    private void updateReading() {
+        if (inputClosed || !ctx.channel().isActive()) {
+            return;   // nothing more to read; asking epoll for it would fail
+        }
+        boolean read = waiting.size() < MAX_WAITING;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    // ---- called by HttpExchange, on the event loop ----
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    boolean closing() {
+        return closer != null;
+    }
+
+    void closeAfterThis() {
+        closer = active;
+        waiting.clear();
+    }
+
+    ChannelFuture write(Object msg, boolean future) {
+        return future ? ctx.write(msg) : ctx.write(msg, ctx.voidPromise());
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    /** The exchange has written its answer: the next request may go. */
+    void answered(HttpExchange exchange) {
+        if (active == exchange) {
+            active = null;
+        }
+        if (!inRead) {
+            ctx.flush();
+        }
+        if (!draining) {
+            drain();
+        }
+    }
+
+    /** The exchange's answer has left (or failed): log it, start keep-alive, or close. */
+    void sent(HttpExchange exchange, boolean success) {
+        unsent--;
+        timeouts.responseSent();
+        if (accessLog != null) {
+            accessLog.log(ctx.channel(), exchange);
+        }
+        if (!success || exchange == closer) {
+            ctx.close();
+        } else {
+            closeIfDone();
+        }
+    }
+}
