@@ -1,6 +1,7 @@
 package dev.portd;
 
 import dev.portd.cli.CheckCommand;
+import dev.portd.cli.ScanCommand;
 import dev.portd.cli.ServeCommand;
 import dev.portd.config.ConfigException;
 import dev.portd.host.BindFailedException;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "portd", mixinStandardHelpOptions = true, version = "portd " + Portd.VERSION,
         description = {"Serves the Internet's well-known-port services and finds the others.", ""},
-        subcommands = {ServeCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, CheckCommand.class, ScanCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  portd serve                        serve config/portd.toml (needs root for ports < 1024)",
                 "  portd serve --port-offset 10000    the same on 10007, 10009, ... as any user",
