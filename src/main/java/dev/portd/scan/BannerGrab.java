@@ -149,8 +149,7 @@ public final class BannerGrab {
                 byte[] got = bytes.toByteArray();
                 report.accept(BannerNames.identify(got, probed));
             }
-            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-            ctx.close();
+            PortScan.resetAndClose(ctx.channel());
         }
     }
 }
