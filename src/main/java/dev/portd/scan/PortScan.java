@@ -172,7 +172,7 @@ public final class PortScan implements AutoCloseable {
 
     private void connected(Bootstrap bootstrap, int item, ChannelFuture future) {
         if (future.isSuccess()) {
-            record(item, PortState.OPEN);
+            record(item, selfConnected(future.channel()) ? PortState.CLOSED : PortState.OPEN);
             resetAndClose(future.channel());
         } else {
             PortState state = classify(future.cause());
@@ -188,6 +188,15 @@ public final class PortScan implements AutoCloseable {
             record(item, state == null ? PortState.ERROR : state);
         }
         launchNext(bootstrap);
+    }
+
+    /**
+     * TCP's simultaneous open lets a socket connect to itself: on loopback, when the kernel picks the
+     * scanned port as the local port of the connect (it lies in the ephemeral range), the handshake
+     * "succeeds" with nobody listening. nmap does not count such a port as open, nor does portd.
+     */
+    static boolean selfConnected(Channel channel) {
+        return channel.localAddress() != null && channel.localAddress().equals(channel.remoteAddress());
     }
 
     /**
