@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
                 "  portd check --config my.toml       validate a config and show what it would serve",
                 "  portd scan 127.0.0.1 -p -          which of the 65535 TCP ports are open",
                 "  portd who 80                       which process holds port 80",
-                "  portd services smtp                what port smtp is, and what port 25 is called"})
+                "  portd services smtp                the ports named smtp, and their numbers"})
 public final class Portd implements Runnable {
     public static final String VERSION = "0.1.0";
     public static final int OK = 0;

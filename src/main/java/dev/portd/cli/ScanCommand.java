@@ -33,7 +33,7 @@ import sun.misc.SignalHandler;
                 + "(refused) or filtered (no answer). Open ports are named from the IANA registry "
                 + "shipped in portd; --banners asks the services themselves.", ""},
         footer = {"", "Examples:",
-                "  portd scan 127.0.0.1                     the top 1000 ports (portd's own ordering)",
+                "  portd scan 127.0.0.1                     the top 1000 ports (portd's ordering)",
                 "  portd scan 127.0.0.1 -p -                all 65535 ports",
                 "  portd scan ::1 -p 22,80,443,8000-8100 --banners",
                 "  portd scan 192.168.1.0/24 --top 100 --rate 2000 -o grepable",
