@@ -43,8 +43,8 @@ import sun.misc.SignalHandler;
 public final class ScanCommand implements Callable<Integer> {
     /** Descriptors kept free for the JVM, logging and the banner phase when sizing the concurrency. */
     static final int FD_RESERVE = 256;
-    /** More connects in flight than this gain nothing even on loopback, and cost memory. */
-    static final int MAX_DEFAULT_CONCURRENCY = 8192;
+    /** More in flight gain nothing even on loopback, and each live channel costs the GC. */
+    static final int MAX_DEFAULT_CONCURRENCY = 4096;
     /** Exit code of a scan stopped by SIGINT: 128 + 2, as shells report it. */
     static final int INTERRUPTED = 130;
 

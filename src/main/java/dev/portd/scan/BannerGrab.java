@@ -61,7 +61,7 @@ public final class BannerGrab {
             Semaphore slots = new Semaphore(CONCURRENCY);
             for (InetSocketAddress address : open) {
                 slots.acquire();
-                Bootstrap b = new Bootstrap().group(group).channelFactory(transport.channels())
+                Bootstrap b = new Bootstrap().group(group).channelFactory(() -> transport.open(address.getAddress()))
                         .resolver(NoopAddressResolverGroup.INSTANCE)
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) wait.toMillis())
                         .handler(new ChannelInitializer<SocketChannel>() {

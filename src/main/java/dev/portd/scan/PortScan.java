@@ -1,19 +1,13 @@
 package dev.portd.scan;
 
 import dev.portd.scan.Targets.Target;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,6 +49,7 @@ public final class PortScan implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong nextSlotNanos = new AtomicLong();
     private final long slotNanos;
+    private final int timeoutMillis;
     private final CountDownLatch over = new CountDownLatch(1);
     private EventLoopGroup group;
     private volatile boolean stopping;
@@ -76,6 +71,7 @@ public final class PortScan implements AutoCloseable {
         this.states = new byte[total];
         this.attempts = new byte[total];
         this.localFailures = new short[total];
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
         this.slotNanos = settings.rate() == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / settings.rate();
     }
 
@@ -89,13 +85,9 @@ public final class PortScan implements AutoCloseable {
         int perLoop = Math.max(1, settings.concurrency() / loops);
         for (int i = 0; i < loops; i++) {
             EventLoop loop = group.next();
-            Bootstrap bootstrap = new Bootstrap().group(loop).channelFactory(transport.channels())
-                    .resolver(NoopAddressResolverGroup.INSTANCE).handler(Quiet.INSTANCE)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                            settings.timeout().toMillis()));
             loop.execute(() -> {
                 for (int n = 0; n < perLoop; n++) {
-                    launchNext(bootstrap);
+                    launchNext(loop);
                 }
             });
         }
@@ -128,25 +120,25 @@ public final class PortScan implements AutoCloseable {
         finish();
     }
 
-    private void launchNext(Bootstrap bootstrap) {
+    private void launchNext(EventLoop loop) {
         if (stopping) {
             return;
         }
         int item = next.getAndIncrement();
         if (item < total) {
-            attempt(bootstrap, item);
+            attempt(loop, item);
         }
     }
 
-    private void attempt(Bootstrap bootstrap, int item) {
+    private void attempt(EventLoop loop, int item) {
         if (slotNanos > 0) {
             long delay = reserveSlot();
             if (delay > 0) {
-                bootstrap.config().group().schedule(() -> connect(bootstrap, item), delay, TimeUnit.NANOSECONDS);
+                loop.schedule(() -> connect(loop, item), delay, TimeUnit.NANOSECONDS);
                 return;
             }
         }
-        connect(bootstrap, item);
+        connect(loop, item);
     }
 
     /** --rate: each attempt takes the next free time slot; returns how long to wait for it. */
@@ -161,33 +153,49 @@ public final class PortScan implements AutoCloseable {
         }
     }
 
-    private void connect(Bootstrap bootstrap, int item) {
+    /**
+     * One connect. No Bootstrap: a scan channel needs no handler, option map or attributes, so it is
+     * created, registered (at once, as this is its loop's thread) and connected directly.
+     */
+    private void connect(EventLoop loop, int item) {
         if (stopping) {
             return;
         }
         int targetCount = addresses.length;
-        InetSocketAddress address = new InetSocketAddress(addresses[item % targetCount], ports[item / targetCount]);
-        bootstrap.connect(address).addListener(f -> connected(bootstrap, item, (ChannelFuture) f));
+        InetAddress target = addresses[item % targetCount];
+        InetSocketAddress address = new InetSocketAddress(target, ports[item / targetCount]);
+        Channel channel;
+        try {
+            channel = transport.open(target);
+        } catch (ChannelException e) {
+            connected(loop, item, null, e);   // no descriptor left: retried like any local shortage
+            return;
+        }
+        channel.config().setConnectTimeoutMillis(timeoutMillis);
+        loop.register(channel);
+        channel.connect(address).addListener(f -> connected(loop, item, channel, f.cause()));
     }
 
-    private void connected(Bootstrap bootstrap, int item, ChannelFuture future) {
-        if (future.isSuccess()) {
-            record(item, selfConnected(future.channel()) ? PortState.CLOSED : PortState.OPEN);
-            resetAndClose(future.channel());
+    private void connected(EventLoop loop, int item, Channel channel, Throwable failure) {
+        if (failure == null) {
+            record(item, selfConnected(channel) ? PortState.CLOSED : PortState.OPEN);
+            resetAndClose(channel);
         } else {
-            PortState state = classify(future.cause());
+            if (channel != null) {
+                channel.close();
+            }
+            PortState state = classify(failure);
             if (state == null && localFailures[item]++ < LOCAL_RETRY_LIMIT && !stopping) {
-                bootstrap.config().group().schedule(() -> attempt(bootstrap, item),
-                        LOCAL_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                loop.schedule(() -> attempt(loop, item), LOCAL_RETRY_MILLIS, TimeUnit.MILLISECONDS);
                 return;
             }
             if (state == PortState.FILTERED && attempts[item]++ < settings.retries()) {
-                attempt(bootstrap, item);
+                attempt(loop, item);
                 return;
             }
             record(item, state == null ? PortState.ERROR : state);
         }
-        launchNext(bootstrap);
+        launchNext(loop);
     }
 
     /**
@@ -304,16 +312,5 @@ public final class PortScan implements AutoCloseable {
 
     public ScanSettings settings() {
         return settings;
-    }
-
-    /** Connects are the only thing a scan channel does: it reads nothing and logs no errors. */
-    @Sharable
-    static final class Quiet extends ChannelInboundHandlerAdapter {
-        static final Quiet INSTANCE = new Quiet();
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 }
