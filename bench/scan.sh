@@ -4,7 +4,7 @@
 # same run. Runs inside its own network namespace (unshare -n, root) with 7 listeners: the default
 # host's six classic TCP services (port offset 20000) and one nc, so other programs on the machine
 # can not add or remove open ports during the run (they do still share the CPU).
-# Usage: bench/scan.sh [RUNS]        (default 10; writes bench/RESULTS-scan.md when RESULTS=1)
+# Usage: bench/scan.sh [RUNS]   (default 10; PORTD_BENCH_MD=FILE also writes hyperfine's markdown table)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-10}"
@@ -24,6 +24,7 @@ server=$!
 nc -lk 127.0.0.1 20080 >/dev/null 2>&1 &
 listener=$!
 trap 'kill $server $listener 2>/dev/null; rm -f "$log"' EXIT
+trap 'exit 130' INT TERM
 for _ in $(seq 300); do grep -q '^serving' "$log" && break; sleep 0.1; done
 grep -q '^serving' "$log" || { cat "$log"; exit 1; }
 
@@ -33,6 +34,7 @@ echo "cpus: $(nproc), load before: $(cut -d' ' -f1-3 /proc/loadavg), ulimit -n: 
 
 hyperfine --warmup 1 --runs "$runs" --export-markdown "${PORTD_BENCH_MD:-/dev/null}" \
     -n "portd scan 127.0.0.1 -p -" "$here/portd scan 127.0.0.1 -p -" \
+    -n "portd scan 127.0.0.1 -p 1 (start-up floor)" "$here/portd scan 127.0.0.1 -p 1" \
     -n "nmap -sT -p- -n -Pn 127.0.0.1" "nmap -sT -p- -n -Pn 127.0.0.1" \
     -n "nmap -sT -T4 -p- -n -Pn 127.0.0.1" "nmap -sT -T4 -p- -n -Pn 127.0.0.1" \
     ${PORTD_BENCH_EXTRA:+"${PORTD_BENCH_EXTRA_NAME:-extra}"} ${PORTD_BENCH_EXTRA:+"$PORTD_BENCH_EXTRA"}
