@@ -38,6 +38,20 @@ public final class PortHolders {
         return attach(bound);
     }
 
+    /**
+     * Every socket of this machine with its holder, as {@code ss -tunap} shows them: only those
+     * waiting for peers (listening TCP, unconnected UDP) unless {@code all}.
+     */
+    public List<Holder> sockets(boolean all) throws IOException {
+        List<SocketEntry> chosen = new ArrayList<>();
+        for (SocketEntry e : sockets.all()) {
+            if (all || e.listening()) {
+                chosen.add(e);
+            }
+        }
+        return attach(chosen);
+    }
+
     /** Attaches processes to any list of sockets (one /proc scan for all). */
     public List<Holder> attach(List<SocketEntry> entries) {
         Set<Long> inodes = new HashSet<>();
@@ -68,8 +82,7 @@ public final class PortHolders {
                 ProcessInfo p = h.process().get();
                 seen.add(p.name() + " (pid " + p.pid() + ", user " + p.user() + ", " + p.commandLine() + ")");
             } else {
-                seen.add("a process of user " + new Users().name(h.socket().uid())
-                        + " that this user cannot see; run as root: portd who " + port);
+                seen.add(ProcessTable.hiddenReason(h.socket().uid(), new Users()) + " (portd who " + port + ")");
             }
         }
         return "held by " + String.join("; ", seen);

@@ -25,6 +25,32 @@ public final class ProcessTable {
         this.proc = proc;
     }
 
+    /**
+     * Why the holder of a socket owned by {@code uid} is not visible: without root, another user's
+     * descriptors cannot be read; as root, the process lives in another PID namespace (a container,
+     * a sandbox) whose /proc this one does not show.
+     */
+    public static String hiddenReason(int uid, Users users) {
+        if (effectiveUid() == 0) {
+            return "not visible from here: its process is outside this PID namespace (another container?)";
+        }
+        return "a process of user " + users.name(uid) + " that this user cannot see; run as root to see it";
+    }
+
+    /** This process's effective user id from /proc/self/status, or -1 when it cannot be read. */
+    static int effectiveUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
     /** For each of these socket inodes that a visible process holds, that process. */
     public Map<Long, ProcessInfo> holders(Set<Long> inodes) {
         Map<Long, ProcessInfo> result = new HashMap<>();

@@ -1,0 +1,73 @@
+package dev.portd.ports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceNamesTest {
+    private static final ServiceNames SHIPPED = ServiceNames.load();
+
+    @Test
+    void theShippedRegistryNamesWellKnownPorts() {
+        assertThat(SHIPPED.size()).isGreaterThan(11_000);
+        assertThat(SHIPPED.name(25, "tcp")).contains("smtp");
+        assertThat(SHIPPED.name(111, "udp")).contains("sunrpc");
+        assertThat(SHIPPED.name(2049, "tcp")).contains("nfs");
+        assertThat(SHIPPED.name(6379, "tcp")).contains("redis");
+        assertThat(SHIPPED.byPort(7)).extracting(ServiceNames.Entry::portProtocol).contains("7/tcp", "7/udp");
+    }
+
+    @Test
+    void findsByNameInAnyCase() {
+        assertThat(SHIPPED.byName("SMTP")).extracting(ServiceNames.Entry::portProtocol).contains("25/tcp", "25/udp");
+        assertThat(SHIPPED.byName("daytime")).extracting(ServiceNames.Entry::port).containsOnly(13);
+    }
+
+    @Test
+    void searchesDescriptions() {
+        assertThat(SHIPPED.search("Simple Mail")).extracting(ServiceNames.Entry::name).contains("smtp");
+        assertThat(SHIPPED.search("no such words anywhere")).isEmpty();
+    }
+
+    @Test
+    void etcServicesNamesComeFirstAndItsAliasesAreFound(@TempDir Path dir) throws IOException {
+        Path etc = dir.resolve("services");
+        Files.writeString(etc, """
+                # comment line
+                http\t\t80/tcp\t\twww\t\t# WorldWideWeb HTTP
+                discard\t\t9/tcp\t\tsink null
+                sunrpc\t\t111/tcp\t\tportmapper
+                broken line
+                bad\t\t99999/tcp
+                """);
+        String iana = """
+                # header
+                9\ttcp\tdiscard\tDiscard
+                80\ttcp\twww-http\tWorld Wide Web HTTP
+                111\ttcp\tsunrpc\tSUN Remote Procedure Call
+                """;
+        ServiceNames names = ServiceNames.load(new StringReader(iana), etc);
+        assertThat(names.name(80, "tcp")).contains("http");
+        assertThat(names.byPort(80)).extracting(ServiceNames.Entry::name).containsExactly("http", "www-http");
+        assertThat(names.byName("portmapper")).singleElement().satisfies(e -> {
+            assertThat(e.port()).isEqualTo(111);
+            assertThat(e.description()).isEqualTo("SUN Remote Procedure Call");
+            assertThat(e.source()).isEqualTo("/etc/services+iana");
+        });
+        assertThat(names.byName("sink")).extracting(ServiceNames.Entry::aliases).containsExactly(List.of("sink", "null"));
+        assertThat(names.byPort(99999)).isEmpty();
+    }
+
+    @Test
+    void worksWithoutEtcServices(@TempDir Path dir) throws IOException {
+        ServiceNames names = ServiceNames.load(new StringReader("13\ttcp\tdaytime\tDaytime\n"), dir.resolve("none"));
+        assertThat(names.name(13, "tcp")).contains("daytime");
+        assertThat(names.name(13, "udp")).isEmpty();
+    }
+}
