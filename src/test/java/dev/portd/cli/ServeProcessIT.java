@@ -88,7 +88,7 @@ class ServeProcessIT {
                     "serve", "--config", config.toString(), "--bind", "127.0.0.1")) {
                 assertThat(portd.exitCode()).isEqualTo(2);
                 assertThat(portd.err()).contains("address in use: held by a process of user root that this user "
-                        + "cannot see; run as root: portd who " + port);
+                        + "cannot see; run as root to see it (portd who " + port + ")");
             }
         }
     }
