@@ -1,6 +1,7 @@
 package dev.portd.service;
 
 import dev.portd.service.classic.ClassicServices;
+import dev.portd.service.smtp.SmtpServices;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -14,7 +15,8 @@ import java.util.Map;
  */
 public final class ServiceKinds {
     private static final Map<String, ServiceKind> BUILT_IN = index(concat(
-            ClassicServices.KINDS));
+            ClassicServices.KINDS,
+            SmtpServices.KINDS));
 
     private ServiceKinds() {
     }
