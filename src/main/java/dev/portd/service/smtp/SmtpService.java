@@ -8,7 +8,6 @@ import dev.portd.service.ServiceOptions;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +57,7 @@ final class SmtpService implements Service, Mailbox {
                 (int) Math.min(Integer.MAX_VALUE, positive(o, "max_errors", DEFAULT_MAX_ERRORS)),
                 o.duration("timeout").orElse(DEFAULT_TIMEOUT),
                 domains(o),
-                o.bool("starttls").orElse(true) ? tls(o) : null);
+                o.bool("starttls").orElse(true) ? tls(o, hostname) : null);
         try {
             this.store = new MaildirStore(maildir, o.bool("durable").orElse(true), hostname, ctx.blocking(), ctx.clock());
         } catch (IOException e) {
@@ -99,7 +98,7 @@ final class SmtpService implements Service, Mailbox {
         return domains;
     }
 
-    private static SslContext tls(ServiceOptions o) {
+    private static SslContext tls(ServiceOptions o, String hostname) {
         Optional<Path> cert = o.path("tls_cert");
         Optional<Path> key = o.path("tls_key");
         if (cert.isPresent() != key.isPresent()) {
@@ -114,8 +113,9 @@ final class SmtpService implements Service, Mailbox {
                 }
                 return SslContextBuilder.forServer(cert.get().toFile(), key.get().toFile()).build();
             }
-            SelfSignedCertificate self = new SelfSignedCertificate("localhost");
-            return SslContextBuilder.forServer(self.certificate(), self.privateKey()).build();
+            SmtpSelfSignedCertificate self = SmtpSelfSignedCertificate.make(hostname);
+            log.info("smtp: STARTTLS with a self-signed certificate for {} (set tls_cert and tls_key for a real one)", hostname);
+            return SslContextBuilder.forServer(self.key(), self.certificate()).build();
         } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
             throw new OptionException("tls_cert", "cannot make a TLS context: " + e.getMessage());
         }
