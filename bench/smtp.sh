@@ -89,15 +89,18 @@ measure "portd (durable)" "$base"; kill "${pids[-1]}"
 start_portd portd-fast "$((base + 1))" false
 measure "portd (durable = false)" "$((base + 1))"; kill "${pids[-1]}"
 
-"$SINK" -c 127.0.0.1:$((base + 2)) 1000 & pids+=($!)
+"$SINK" -u nobody -c 127.0.0.1:$((base + 2)) 1000 & pids+=($!)
 measure "smtp-sink (stores nothing)" "$((base + 2))"; kill "${pids[-1]}"
-rm -rf "$WORK/sink-d"; mkdir -p "$WORK/sink-d"
-"$SINK" -d "$WORK/sink-d/%H/%M." 127.0.0.1:$((base + 3)) 1000 & pids+=($!)
+rm -rf "$WORK/sink-d"; mkdir -p "$WORK/sink-d"; chmod 777 "$WORK/sink-d"   # smtp-sink runs as nobody
+"$SINK" -u nobody -d "$WORK/sink-d/%H/%M." 127.0.0.1:$((base + 3)) 1000 & pids+=($!)
 measure "smtp-sink -d (file per message)" "$((base + 3))"; kill "${pids[-1]}"
-rm -rf "$WORK/sink-D"; mkdir -p "$WORK/sink-D"
-"$SINK" -D "$WORK/sink-D/dump" 127.0.0.1:$((base + 4)) 1000 & pids+=($!)
+rm -rf "$WORK/sink-D"; mkdir -p "$WORK/sink-D"; chmod 777 "$WORK/sink-D"
+"$SINK" -u nobody -D "$WORK/sink-D/dump" 127.0.0.1:$((base + 4)) 1000 & pids+=($!)
 measure "smtp-sink -D (appends to one file)" "$((base + 4))"; kill "${pids[-1]}"
 
 "$WORK/node/node_modules/.bin/maildev" --smtp $((base + 5)) --ip 127.0.0.1 --web $((base + 6)) --web-ip 127.0.0.1 \
     --mail-directory "$WORK/maildev" >"$WORK/maildev.log" 2>&1 & pids+=($!)
 measure "maildev 3.0.0" "$((base + 5))"; kill "${pids[-1]}"
+echo
+echo "# disk again, after the runs (the machine is shared: the rate moves)"
+java "$here/bench/FsyncRate.java" "$WORK/fsync" 3

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -41,6 +42,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private SmtpMessageReader data;   // non-null between 354 and the final dot
     private boolean storing;
     private boolean closing;
+    private boolean inputShutdown;   // the client half-closed while a message was being stored
 
     SmtpSession(SmtpSettings settings, MaildirStore store, SmtpLineDecoder decoder) {
         this.settings = settings;
@@ -178,6 +180,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && (storing || !waiting.isEmpty())) {
+            inputShutdown = true;   // "... .\r\nQUIT\r\n" then FIN: answer everything before closing
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             if (!closing && !storing) {
                 replyAndClose(421, "4.4.2", settings.hostname() + " Error: timeout exceeded, closing connection");
@@ -270,7 +276,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             handle(next);
         }
         ctx.flush();
-        if (!storing && !closing) {
+        if (!storing && !closing && inputShutdown) {
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        } else if (!storing && !closing) {
             ctx.channel().config().setAutoRead(true);
         }
     }

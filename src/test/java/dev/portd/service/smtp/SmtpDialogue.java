@@ -115,6 +115,17 @@ final class SmtpDialogue implements Closeable {
         return this;
     }
 
+    /** Half-closes: sends FIN, keeps reading. */
+    SmtpDialogue shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
+    /** The server's certificate, after {@link #handshake()}. */
+    X509Certificate peerCertificate() throws IOException {
+        return (X509Certificate) ((SSLSocket) socket).getSession().getPeerCertificates()[0];
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -86,6 +86,18 @@ class SmtpSessionTest {
     }
 
     @Test
+    void halfCloseAfterPipelinedQuitStillGetsEveryReply() throws Exception {
+        try (Host host = start(maildir); var d = SmtpDialogue.connect(host.tcpPort("smtp"))) {
+            d.expect("220 ").send("EHLO client.test").expect("250 ");
+            d.raw("MAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n").expect("250 ").expect("250 ").expect("354 ");
+            d.raw("x\r\n.\r\nQUIT\r\n").shutdownOutput();
+            d.expect("250 2.0.0 OK").expect("221 2.0.0");
+            d.expectClosed();
+            assertThat(files(maildir, "new")).hasSize(1);
+        }
+    }
+
+    @Test
     void commandsOutOfSequenceAre503() throws Exception {
         try (Host host = start(maildir); var d = SmtpDialogue.connect(host.tcpPort("smtp"))) {
             d.expect("220 ").send("MAIL FROM:<a@x.test>").expect("503 5.5.1 Error: send HELO/EHLO first");
