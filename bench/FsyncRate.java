@@ -11,13 +11,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * This disk's rate of durable Maildir-style deliveries, the ceiling for portd's durable store:
  * files written (1 KiB), forced and renamed from tmp/ to new/ per second, by 1 thread and by 20,
  * without and with a force of new/ after each rename.
- * Run: java bench/FsyncRate.java DIR SECONDS
+ * Run: java bench/FsyncRate.java DIR SECONDS [THREADS,...]   (default threads 1,20)
  */
 public class FsyncRate {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/fsync-rate");
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
-        for (int threads : new int[] {1, 20}) {
+        int[] counts = java.util.Arrays.stream((args.length > 2 ? args[2] : "1,20").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        for (int threads : counts) {
             for (boolean dirSync : new boolean[] {false, true}) {
                 double rate = run(dir, threads, dirSync, seconds);
                 System.out.printf("threads=%d write+force+rename%s: %.0f files/s%n", threads,
