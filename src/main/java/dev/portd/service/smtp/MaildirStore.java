@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * the session say 250.
  *
  * <p>Group commit: files are written and forced on the blocking executor in parallel (the kernel's
- * journal merges concurrent forces into one commit), and one committer forces {@code new/} once for
- * every rename that happened before it started, so 20 sessions share one directory force instead of
- * paying 20. With {@code durable = false} nothing is forced: a crash of the machine (not of portd)
+ * journal merges concurrent forces into one commit); the first thread to finish a rename becomes the
+ * committer and forces {@code new/} once for every rename queued before the force began, so 20
+ * sessions share one directory force instead of paying 20. With {@code durable = false} nothing is forced: a crash of the machine (not of portd)
  * may lose the last few seconds of accepted mail.
  */
 final class MaildirStore {
@@ -150,7 +150,7 @@ final class MaildirStore {
             syncing = true;
         }
         if (start) {
-            blocking.execute(this::syncLoop);
+            syncLoop();   // this thread leads the batch; others that rename meanwhile join it
         }
     }
 
