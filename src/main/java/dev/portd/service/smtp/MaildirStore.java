@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +91,7 @@ final class MaildirStore {
      */
     CompletableFuture<String> deliver(String base, ByteBuf head, ByteBuf body) {
         CompletableFuture<String> done = new CompletableFuture<>();
-        blocking.execute(() -> {
+        Runnable store = () -> {
             String name;
             try {
                 name = writeAndRename(base, head, body);
@@ -106,7 +107,14 @@ final class MaildirStore {
             } else {
                 done.complete(name);
             }
-        });
+        };
+        try {
+            blocking.execute(store);
+        } catch (RejectedExecutionException stopping) {   // the host is shutting down: not stored, so 451
+            head.release();
+            body.release();
+            done.completeExceptionally(stopping);
+        }
         return done;
     }
 
