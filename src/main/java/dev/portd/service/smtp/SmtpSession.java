@@ -10,6 +10,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.NetUtil;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -60,9 +62,13 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         return clientName;
     }
 
+    /** The client's address as an RFC 5321 4.1.3 address literal body: {@code 192.0.2.1} or {@code IPv6:2001:db8::1}. */
     String clientAddress() {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+            String text = NetUtil.toAddressString(a.getAddress());
+            return a.getAddress() instanceof Inet6Address ? "IPv6:" + text : text;
+        }
+        return String.valueOf(ctx.channel().remoteAddress());
     }
 
     boolean tls() {

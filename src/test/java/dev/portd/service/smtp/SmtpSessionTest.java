@@ -86,6 +86,22 @@ class SmtpSessionTest {
     }
 
     @Test
+    void ipv6ClientIsAnAddressLiteralInTheTrace() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/proc/net/if_inet6")), "no IPv6 here");
+        try (Host host = dev.portd.host.Host.builder().bind("::1").service(dev.portd.config.ServiceConfig
+                .of(dev.portd.service.ServiceKinds.find("smtp"), 0).withOptions(new dev.portd.service.ServiceOptions(
+                        java.util.Map.of("maildir", maildir.toString(), "hostname", "mx.test")))).start();
+             var s = new java.net.Socket("::1", host.tcpPort("smtp"))) {
+            s.setSoTimeout(10_000);
+            var out = s.getOutputStream();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).startsWith("220 ");
+            out.write("HELO client.test\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).isEqualTo("250 mx.test Hello client.test [IPv6:::1]");
+        }
+    }
+
+    @Test
     void halfCloseAfterPipelinedQuitStillGetsEveryReply() throws Exception {
         try (Host host = start(maildir); var d = SmtpDialogue.connect(host.tcpPort("smtp"))) {
             d.expect("220 ").send("EHLO client.test").expect("250 ");
