@@ -88,8 +88,9 @@ chmod 777 "$WORK/sink-d" "$WORK/sink-D"   # smtp-sink runs as nobody
 rm -rf "$WORK/maildev"
 "$WORK/node/node_modules/.bin/maildev" --smtp "${ports[5]}" --ip 127.0.0.1 --web $((base + 6)) --web-ip 127.0.0.1 \
     --mail-directory "$WORK/maildev" >"$WORK/maildev.log" 2>&1 & pids+=($!)
+# every server listens before any client connects: a client's ephemeral port may fall in this range
+for i in "${!ports[@]}"; do wait_port "${ports[$i]}"; done
 for i in "${!ports[@]}"; do
-    wait_port "${ports[$i]}"
     rate "${ports[$i]}" 20 1024 $((300 / divisor[i])) >/dev/null   # warm-up (JIT, caches)
 done
 
