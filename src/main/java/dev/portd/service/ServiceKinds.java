@@ -1,8 +1,9 @@
 package dev.portd.service;
 
 import dev.portd.service.classic.ClassicServices;
-import dev.portd.service.rpc.RpcServices;
 import dev.portd.service.http.HttpServices;
+import dev.portd.service.rpc.RpcServices;
+import dev.portd.service.smtp.SmtpServices;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -17,8 +18,9 @@ import java.util.Map;
 public final class ServiceKinds {
     private static final Map<String, ServiceKind> BUILT_IN = index(concat(
             ClassicServices.KINDS,
-            RpcServices.KINDS,
-            HttpServices.KINDS));
+            SmtpServices.KINDS,
+            HttpServices.KINDS,
+            RpcServices.KINDS));
 
     private ServiceKinds() {
     }

@@ -1,0 +1,220 @@
+package dev.portd.service.smtp;
+
+import dev.portd.service.Mailbox;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Maildir read back as a {@link Mailbox}: messages in new/ and cur/, their id the file name.
+ * Summaries come from the headers portd added (Return-Path and Delivered-To: the envelope) and the
+ * Subject; bodies are parsed with Jakarta Mail. Callers run it off the event loops: it reads files.
+ */
+final class MaildirMailbox implements Mailbox {
+    /** Dovecot-style names start with seconds and microseconds: {@code 1764393600.M123456P...}. */
+    private static final Pattern STAMP = Pattern.compile("^(\\d+)\\.M(\\d+)P");
+    private static final Session MAIL = Session.getInstance(new Properties());
+
+    private final Path root;
+
+    MaildirMailbox(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public List<Summary> messages() {
+        List<Summary> all = new ArrayList<>();
+        for (Path file : files()) {
+            try {
+                all.add(summary(file));
+            } catch (NoSuchFileException gone) {
+                // deleted while listing
+            } catch (IOException | MessagingException e) {
+                throw new UncheckedIOException(new IOException(file + ": " + e.getMessage(), e));
+            }
+        }
+        all.sort(Comparator.comparing(Summary::received).thenComparing(Summary::id).reversed());
+        return all;
+    }
+
+    @Override
+    public Optional<Message> message(String id) {
+        Optional<Path> file = find(id);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file.get()))) {
+            MimeMessage mime = new MimeMessage(MAIL, in);
+            List<Map.Entry<String, String>> headers = new ArrayList<>();
+            for (Enumeration<Header> e = mime.getAllHeaders(); e.hasMoreElements(); ) {
+                Header h = e.nextElement();
+                headers.add(new SimpleImmutableEntry<>(h.getName(), decode(h.getValue())));
+            }
+            String[] bodies = new String[2];
+            collect(mime, bodies);
+            return Optional.of(new Message(summary(file.get()), headers, Optional.ofNullable(bodies[0]),
+                    Optional.ofNullable(bodies[1])));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (IOException | MessagingException e) {
+            throw new UncheckedIOException(new IOException(id + ": " + e.getMessage(), e));
+        }
+    }
+
+    /** Finds the first text/plain (index 0) and text/html (index 1) part, depth first. */
+    private static void collect(Part part, String[] bodies) throws MessagingException, IOException {
+        if (part.isMimeType("multipart/*")) {
+            Multipart multi = (Multipart) part.getContent();
+            for (int i = 0; i < multi.getCount(); i++) {
+                BodyPart child = multi.getBodyPart(i);
+                if (!Part.ATTACHMENT.equalsIgnoreCase(child.getDisposition())) {
+                    collect(child, bodies);
+                }
+            }
+        } else if (part.isMimeType("text/plain") && bodies[0] == null) {
+            bodies[0] = String.valueOf(part.getContent());
+        } else if (part.isMimeType("text/html") && bodies[1] == null) {
+            bodies[1] = String.valueOf(part.getContent());
+        } else if (part.isMimeType("message/rfc822") && part.getContent() instanceof Part inner) {
+            collect(inner, bodies);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> raw(String id) {
+        Optional<Path> file = find(id);
+        try {
+            return file.isEmpty() ? Optional.empty() : Optional.of(Files.readAllBytes(file.get()));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean delete(String id) {
+        Optional<Path> file = find(id);
+        try {
+            return file.isPresent() && Files.deleteIfExists(file.get());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public int deleteAll() {
+        int deleted = 0;
+        for (Path file : files()) {
+            try {
+                if (Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return deleted;
+    }
+
+    private Summary summary(Path file) throws IOException, MessagingException {
+        InternetHeaders headers;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            headers = new InternetHeaders(in);
+        }
+        String from = unbracket(first(headers, "Return-Path"));
+        String[] delivered = headers.getHeader("Delivered-To");
+        List<String> to = new ArrayList<>();
+        if (delivered != null) {
+            for (String d : delivered) {
+                to.add(d.trim());
+            }
+        }
+        String name = file.getFileName().toString();
+        return new Summary(name, from, Collections.unmodifiableList(to), decode(first(headers, "Subject")),
+                received(file, name), Files.size(file));
+    }
+
+    private static String first(InternetHeaders headers, String name) {
+        String value = headers.getHeader(name, null);
+        return value == null ? "" : value.trim();
+    }
+
+    private static String unbracket(String path) {
+        return path.startsWith("<") && path.endsWith(">") ? path.substring(1, path.length() - 1) : path;
+    }
+
+    private static String decode(String value) {
+        try {
+            return MimeUtility.decodeText(MimeUtility.unfold(value));
+        } catch (IOException e) {
+            return value;
+        }
+    }
+
+    private static Instant received(Path file, String name) throws IOException {
+        Matcher m = STAMP.matcher(name);
+        if (m.find()) {
+            return Instant.ofEpochSecond(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)) * 1000);
+        }
+        return Files.getLastModifiedTime(file).toInstant();
+    }
+
+    /** The file of that id in new/ or cur/; ids are plain names, so no path escapes the Maildir. */
+    private Optional<Path> find(String id) {
+        if (id.isEmpty() || id.startsWith(".") || id.contains("/") || id.contains("\\") || id.indexOf('\0') >= 0) {
+            return Optional.empty();
+        }
+        for (String dir : List.of("new", "cur")) {
+            Path p = root.resolve(dir).resolve(id);
+            if (Files.isRegularFile(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<Path> files() {
+        List<Path> files = new ArrayList<>();
+        for (String dir : List.of("new", "cur")) {
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(root.resolve(dir))) {
+                for (Path p : stream) {
+                    if (!p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)) {
+                        files.add(p);
+                    }
+                }
+            } catch (NoSuchFileException missing) {
+                // a Maildir not yet made holds nothing
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return files;
+    }
+}
