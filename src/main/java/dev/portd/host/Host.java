@@ -4,6 +4,7 @@ import dev.portd.config.ConfigException;
 import dev.portd.config.HostConfig;
 import dev.portd.config.Limits;
 import dev.portd.config.ServiceConfig;
+import dev.portd.service.HostEvent;
 import dev.portd.service.HostView;
 import dev.portd.service.OptionException;
 import dev.portd.service.Protocol;
@@ -391,6 +392,9 @@ public final class Host implements HostView, AutoCloseable {
         closing = true;
         for (Channel ch : listenerChannels) {
             ch.close().awaitUninterruptibly();
+        }
+        for (Channel ch : connections) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(HostEvent.STOPPING));
         }
         int open = connections.size();
         if (open > 0) {

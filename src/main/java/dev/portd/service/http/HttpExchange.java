@@ -115,6 +115,7 @@ final class HttpExchange {
         onLoop(() -> {
             HttpUtil.setTransferEncodingChunked(head, true);
             connection.closeAfterThis();
+            connection.streamStarted();
             start(head);
             connection.write(head, false);
             connection.flush();

@@ -4,7 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.Unpooled;
+import dev.portd.service.HostEvent;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -40,6 +42,7 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private int unsent;               // exchanges begun whose answers have not left yet
     private boolean inputClosed;      // the client half-closed: answer what came, then close
+    private boolean streaming;        // the last answer is an endless event stream
 
     HttpExchangeHandler(HttpRoute route, HttpTimeoutHandler timeouts, HttpAccessLog accessLog) {
         this.route = route;
@@ -95,6 +98,16 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputClosed = true;
             closeIfDone();
+            return;
+        }
+        if (evt == HostEvent.STOPPING) {
+            // the host stops: end an event stream now; otherwise answer what came, then close
+            if (streaming) {
+                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                inputClosed = true;
+                closeIfDone();
+            }
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -163,6 +176,11 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     void closeAfterThis() {
         closer = active;
         waiting.clear();
+    }
+
+    /** The current answer is an event stream, which only the client or the host's stop ends. */
+    void streamStarted() {
+        streaming = true;
     }
 
     ChannelFuture write(Object msg, boolean future) {
