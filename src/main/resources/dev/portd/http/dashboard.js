@@ -90,6 +90,7 @@
     });
     rows.forEach((r) => r.remove());
     $('updated').textContent = 'updated ' + new Date(h.now).toLocaleTimeString();
+    renderRpc(snap.rpc || []);
     if (snap.mail && !mailShown) showMail();
     if (!snap.mail && mailShown) { $('mail').hidden = true; mailShown = false; clearInterval(mailTimer); }
     last = snap; lastAt = now;
@@ -123,6 +124,24 @@
     events.onopen = () => live(true, 'live');
     events.onmessage = (e) => { live(true, 'live'); render(JSON.parse(e.data)); };
     events.onerror = () => live(false, 'reconnecting');
+  }
+
+  // ---- RPC registrations (the portmapper's, when one runs) ----
+
+  const RPC_NAMES = { 100000: 'portmapper', 100003: 'nfs', 100005: 'mountd', 100021: 'nlockmgr',
+    100024: 'status', 100227: 'nfs_acl', 542134084: 'portd names' };
+
+  function renderRpc(list) {
+    $('rpc').hidden = list.length === 0;
+    $('rpc-count').textContent = list.length ? String(list.length) : '';
+    const body = $('rpc-table').tBodies[0];
+    const rows = list.map((m) => {
+      const tr = document.createElement('tr');
+      [[m.program, 'n'], [RPC_NAMES[m.program] || '', ''], [m.version, 'n'], [m.netid, ''],
+        [m.address, ''], [m.owner, '']].forEach(([text, cls]) => tr.appendChild(el('td', cls, String(text))));
+      return tr;
+    });
+    body.replaceChildren(...rows);
   }
 
   // ---- mail ----

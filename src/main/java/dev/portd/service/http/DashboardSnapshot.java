@@ -3,6 +3,7 @@ package dev.portd.service.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portd.service.HostView;
+import dev.portd.service.PortMappings;
 import dev.portd.service.HostView.Listener;
 import io.netty.util.NetUtil;
 import java.lang.management.ManagementFactory;
@@ -22,7 +23,7 @@ import java.util.Map;
 final class DashboardSnapshot {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Json(HostInfo host, List<ServiceInfo> services, boolean mail) {
+    record Json(HostInfo host, List<ServiceInfo> services, boolean mail, List<PortMappings.Mapping> rpc) {
     }
 
     record HostInfo(String hostname, String startedAt, long uptimeSeconds, String transport, long openFiles,
@@ -60,7 +61,16 @@ final class DashboardSnapshot {
         Instant started = host.startedAt() == null ? now : host.startedAt();
         long[] files = files();
         return new Json(new HostInfo(hostname, started.toString(), Duration.between(started, now).toSeconds(),
-                host.transport(), files[0], files[1], now.toString()), services, mail);
+                host.transport(), files[0], files[1], now.toString()), services, mail, rpc(host));
+    }
+
+    /** The portmapper's registrations, when one runs in this host. */
+    static List<PortMappings.Mapping> rpc(HostView host) {
+        List<PortMappings.Mapping> all = new ArrayList<>();
+        for (PortMappings pm : host.servicesOf(PortMappings.class)) {
+            all.addAll(pm.mappings());
+        }
+        return all;
     }
 
     static byte[] bytes(Object value) {
