@@ -1,6 +1,7 @@
 package dev.portd;
 
 import dev.portd.cli.CheckCommand;
+import dev.portd.cli.LoadCommand;
 import dev.portd.cli.ServeCommand;
 import dev.portd.config.ConfigException;
 import dev.portd.host.BindFailedException;
@@ -19,11 +20,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "portd", mixinStandardHelpOptions = true, version = "portd " + Portd.VERSION,
         description = {"Serves the Internet's well-known-port services and finds the others.", ""},
-        subcommands = {ServeCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, CheckCommand.class, LoadCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  portd serve                        serve config/portd.toml (needs root for ports < 1024)",
                 "  portd serve --port-offset 10000    the same on 10007, 10009, ... as any user",
-                "  portd check --config my.toml       validate a config and show what it would serve"})
+                "  portd check --config my.toml       validate a config and show what it would serve",
+                "  portd load echo 127.0.0.1:10007    load an echo service: round trips/s, latency, errors"})
 public final class Portd implements Runnable {
     public static final String VERSION = "0.1.0";
     public static final int OK = 0;
