@@ -153,9 +153,16 @@ public final class LoadRun {
         }
     }
 
+    /** The reason of an I/O failure without the syscall and the address: the error's kind. */
     static String describe(Throwable t) {
         String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m.replaceFirst("^[a-zA-Z_]+\\(\\.\\.\\) failed: ", "");
+        if (m == null) {
+            return t.getClass().getSimpleName();
+        }
+        // "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:7" -> "Connection refused",
+        // so errors of one kind add up under one name
+        return m.replaceFirst("^\\w+\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "")
+                .replaceFirst(": /\\S+$", "");
     }
 
     // ---- the run ----
