@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
                 "  portd load echo 127.0.0.1:10007 -c 16 -d 10s",
                 "  portd load echo-stream 127.0.0.1:10007 -c 4 -s 64k",
                 "  portd load chargen 127.0.0.1:10019 -n 10000         exactly 10,000 chunks of 16 KiB",
+                "  portd load chargen 127.0.0.1:11019 --pattern lines  xinetd's chargen (another ring)",
                 "  portd load connect 127.0.0.1:10013 -c 8              daytime connections/s",
                 "  portd load connect 127.0.0.1:10007 --echo            connect, one echo, close",
                 "  portd load idle 127.0.0.1:10007 -c 50000 --source 127.0.0.2-127.0.0.9 -d 30s",
@@ -88,9 +89,10 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--echo", description = "connect mode: send one payload and check it comes back, then close.")
     boolean exchange;
 
-    @Option(names = "--ring", paramLabel = "N", defaultValue = "95",
-            description = "chargen alphabet: 95 (RFC 864, space to ~) or 94 (! to ~, as xinetd). Default: ${DEFAULT-VALUE}.")
-    int ring;
+    @Option(names = "--pattern", paramLabel = "NAME", defaultValue = "rfc864",
+            description = "chargen check: rfc864 (the RFC's 95-character ring, byte for byte) or lines "
+                    + "(72 printing characters and CRLF a line, e.g. for xinetd). Default: ${DEFAULT-VALUE}.")
+    String pattern;
 
     @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "200ms",
             description = "udp-echo: a reply later than this counts as lost. Default: ${DEFAULT-VALUE}.")
@@ -185,14 +187,14 @@ public final class LoadCommand implements Callable<Integer> {
         if (exchange && m != LoadMode.CONNECT) {
             throw usage("--echo belongs to the connect mode");
         }
-        if (ring != 95 && ring != 94) {
-            throw usage("--ring " + ring + ": use 95 (RFC 864) or 94 (xinetd)");
+        if (!pattern.equals("rfc864") && !pattern.equals("lines")) {
+            throw usage("--pattern " + pattern + ": use rfc864 or lines");
         }
         Duration t = duration("--timeout", timeout);
         if (t.isZero()) {
             throw usage("--timeout 0: give a time, e.g. 200ms");
         }
-        return s.withExchange(exchange).withRing(ring).withTimeout(t);
+        return s.withExchange(exchange).withChargenPattern(pattern).withTimeout(t);
     }
 
     private InetSocketAddress address(String text) {

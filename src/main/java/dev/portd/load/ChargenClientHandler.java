@@ -53,7 +53,7 @@ final class ChargenClientHandler extends ChannelInboundHandlerAdapter {
                 chunkLeft -= n;
                 if (chunkLeft == 0) {
                     if (chunkBad) {
-                        run.opFailed("chargen: bytes differ from the RFC 864 pattern");
+                        run.opFailed("chargen: bytes differ from the " + run.spec().chargenPattern() + " pattern");
                         chunkBad = false;
                     } else {
                         run.completed(-1, 0, size);

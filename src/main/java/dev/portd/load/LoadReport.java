@@ -43,6 +43,7 @@ public record LoadReport(
         long bytes = mode.countsReceived() ? measured.bytesReceived() : measured.bytesSent();
         boolean counting = spec.count() > 0;
         Long lost = mode == LoadMode.UDP_ECHO ? measured.lost() : null;
+        Map<String, Long> errors = stats.errorsByKind();
         Double loss = lost == null ? null
                 : round(100.0 * lost / Math.max(1, lost + measured.ops() + measured.errors()), 3);
         return new LoadReport(mode.label(), NetUtil.toSocketAddressString(spec.target()), transport,
@@ -51,7 +52,7 @@ public record LoadReport(
                 counting ? spec.count() : null, counting ? countReached : null,
                 ops, round(ops / secs, 1), measured.bytesSent(), measured.bytesReceived(), round(bytes / secs / 1e6, 2),
                 mode.hasLatency() && latency.getTotalCount() > 0 ? Latency.of(latency) : null,
-                stats.errors.sum(), stats.errorsByKind(), lost, loss,
+                errors.values().stream().mapToLong(Long::longValue).sum(), errors, lost, loss,
                 mode == LoadMode.IDLE ? stats.open.get() : null,
                 round(cpuSeconds, 3), round(100 * cpuSeconds / secs, 1),
                 measured.ops() > 0 ? round(cpuSeconds * 1e6 / measured.ops(), 2) : null);

@@ -58,7 +58,7 @@ public final class LoadRun {
     private LoadRun(LoadSpec spec) {
         this.spec = spec;
         this.pattern = new StreamPattern(spec.payloadBytes());
-        this.chargen = spec.mode() == LoadMode.CHARGEN ? new ChargenCheck(spec.ring()) : null;
+        this.chargen = spec.mode() == LoadMode.CHARGEN ? ChargenCheck.of(spec.chargenPattern()) : null;
         this.tickets = new AtomicLong(spec.count());
         this.group = new MultiThreadIoEventLoopGroup(spec.threads(), new DefaultThreadFactory("portd-load", true),
                 transport.ioHandler().get());

@@ -19,12 +19,12 @@ import java.util.List;
  * @param sources       local addresses to connect from, spread round robin (empty: the system's)
  * @param threads       event-loop threads of the generator
  * @param exchange      {@code connect}: send one payload and read it back instead of reading to close
- * @param ring          the chargen alphabet: 95 (RFC 864, from space) or 94 (from '!', as xinetd)
+ * @param chargenPattern {@code rfc864} (byte for byte) or {@code lines} (72 printing characters and CRLF)
  * @param timeout       a connect or a datagram reply slower than this is an error (UDP: lost)
  */
 public record LoadSpec(LoadMode mode, InetSocketAddress target, int connections, Duration duration, long count,
                        Duration warmup, int payloadBytes, int window, List<InetAddress> sources, int threads,
-                       boolean exchange, int ring, Duration timeout) {
+                       boolean exchange, String chargenPattern, Duration timeout) {
 
     public LoadSpec {
         sources = List.copyOf(sources);
@@ -34,52 +34,52 @@ public record LoadSpec(LoadMode mode, InetSocketAddress target, int connections,
     public static LoadSpec of(LoadMode mode, InetSocketAddress target) {
         return new LoadSpec(mode, target, 16, Duration.ofSeconds(5), 0, Duration.ofSeconds(2),
                 mode.defaultPayloadBytes(), mode.defaultWindow(), List.of(),
-                Runtime.getRuntime().availableProcessors(), false, 95, Duration.ofSeconds(1));
+                Runtime.getRuntime().availableProcessors(), false, "rfc864", Duration.ofMillis(200));
     }
 
     public LoadSpec withConnections(int n) {
         return new LoadSpec(mode, target, n, duration, count, warmup, payloadBytes, window, sources, threads,
-                exchange, ring, timeout);
+                exchange, chargenPattern, timeout);
     }
 
     /** Stops after {@code n} operations, without warm-up. */
     public LoadSpec withCount(long n) {
         return new LoadSpec(mode, target, connections, duration, n, Duration.ZERO, payloadBytes, window, sources,
-                threads, exchange, ring, timeout);
+                threads, exchange, chargenPattern, timeout);
     }
 
     public LoadSpec withTiming(Duration measured, Duration warm) {
         return new LoadSpec(mode, target, connections, measured, count, warm, payloadBytes, window, sources,
-                threads, exchange, ring, timeout);
+                threads, exchange, chargenPattern, timeout);
     }
 
     public LoadSpec withPayload(int bytes, int inFlight) {
         return new LoadSpec(mode, target, connections, duration, count, warmup, bytes, inFlight, sources, threads,
-                exchange, ring, timeout);
+                exchange, chargenPattern, timeout);
     }
 
     public LoadSpec withSources(List<InetAddress> from) {
         return new LoadSpec(mode, target, connections, duration, count, warmup, payloadBytes, window, from,
-                threads, exchange, ring, timeout);
+                threads, exchange, chargenPattern, timeout);
     }
 
     public LoadSpec withThreads(int n) {
         return new LoadSpec(mode, target, connections, duration, count, warmup, payloadBytes, window, sources,
-                n, exchange, ring, timeout);
+                n, exchange, chargenPattern, timeout);
     }
 
     public LoadSpec withExchange(boolean echo) {
         return new LoadSpec(mode, target, connections, duration, count, warmup, payloadBytes, window, sources,
-                threads, echo, ring, timeout);
+                threads, echo, chargenPattern, timeout);
     }
 
-    public LoadSpec withRing(int chars) {
+    public LoadSpec withChargenPattern(String name) {
         return new LoadSpec(mode, target, connections, duration, count, warmup, payloadBytes, window, sources,
-                threads, exchange, chars, timeout);
+                threads, exchange, name, timeout);
     }
 
     public LoadSpec withTimeout(Duration t) {
         return new LoadSpec(mode, target, connections, duration, count, warmup, payloadBytes, window, sources,
-                threads, exchange, ring, t);
+                threads, exchange, chargenPattern, t);
     }
 }

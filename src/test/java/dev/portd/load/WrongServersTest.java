@@ -80,7 +80,7 @@ class WrongServersTest {
         }
     }
 
-    /** A chargen server with xinetd's 94-character ring ('!' to '~') instead of RFC 864's 95. */
+    /** A chargen server with a 94-character ring ('!' to '~') instead of RFC 864's 95 from space. */
     static void ring94Chargen(InputStream in, OutputStream out) {
         StringBuilder sb = new StringBuilder();
         for (int line = 0; line < 94; line++) {
@@ -134,16 +134,38 @@ class WrongServersTest {
     }
 
     @Test
-    void chargenWithAnotherRingIsCaughtUnlessThatRingIsAsked() throws Exception {
+    void chargenWithAnotherRingIsCaughtUnlessOnlyLinesAreChecked() throws Exception {
         try (TestServer server = new TestServer(WrongServersTest::ring94Chargen)) {
             LoadReport strict = LoadRun.execute(spec(LoadMode.CHARGEN, server.port(), 20).withPayload(1000, 1),
                     p -> { });
             assertThat(strict.ops()).isZero();
             assertThat(strict.errors()).isEqualTo(20);
             LoadReport xinetd = LoadRun.execute(spec(LoadMode.CHARGEN, server.port(), 20).withPayload(1000, 1)
-                    .withRing(94), p -> { });
+                    .withChargenPattern("lines"), p -> { });
             assertThat(xinetd.ops()).isEqualTo(20);
             assertThat(xinetd.errors()).isZero();
+        }
+    }
+
+    /** A chargen server whose lines are one character short: wrong even for the loose check. */
+    static void shortLinesChargen(InputStream in, OutputStream out) {
+        byte[] line = ("x".repeat(71) + "\r\n").getBytes(US_ASCII);
+        try {
+            for (int i = 0; i < 100_000; i++) {
+                out.write(line);
+            }
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    @Test
+    void chargenWithShortLinesFailsTheLinesCheck() throws Exception {
+        try (TestServer server = new TestServer(WrongServersTest::shortLinesChargen)) {
+            LoadReport r = LoadRun.execute(spec(LoadMode.CHARGEN, server.port(), 10).withPayload(1000, 1)
+                    .withChargenPattern("lines"), p -> { });
+            assertThat(r.ops()).isZero();
+            assertThat(r.errorsByKind()).containsEntry("chargen: bytes differ from the lines pattern", 10L);
         }
     }
 
