@@ -45,11 +45,11 @@ data="$work/runs.jsonl"
 : >"$data"
 started_pids=()
 
-stop_pid() {   # stop one process we started: TERM, then KILL after 5 s
+stop_pid() {   # stop one process we started: TERM, then KILL after 30 s (xinetd ends thousands of children first)
     local pid=$1
     kill -0 "$pid" 2>/dev/null || return 0
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do
+    for _ in $(seq 300); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.1
     done
@@ -184,7 +184,7 @@ EOF
 # the modes, the same for every peer: label, mode, port (last two digits), options
 modes() {
     echo "echo|echo|7|-c 16 -s 64"
-    echo "echo-stream|echo-stream|7|-c 4 -s 16k --window 16"
+    echo "echo-stream|echo-stream|7|-c 4 -s 64k --window 4"
     echo "discard|discard|9|-c 4 -s 64k"
     echo "chargen|chargen|19|-c 4 -s 16k --pattern PATTERN"
     echo "daytime-connect|connect|13|-c 8"
@@ -469,6 +469,8 @@ if errs:
     L.append("\nErrors by kind:\n")
     for peer, label, kinds in errs:
         L.append(f"- {peer} {label}: " + ", ".join(f"{k}: {v:,}" for k, v in kinds.items()))
+L.append("\nWhat bounds the figures where portd misses a target, and what would lift them: bench/ANALYSIS.md "
+         "(written by hand from the runs of 2026-11-29; re-read it after a new run).")
 L.append("\n## Exact commands\n")
 L.append("```")
 L.append(f"ulimit -n 200000    # here: {nofile}")

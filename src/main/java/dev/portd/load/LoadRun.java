@@ -169,12 +169,13 @@ public final class LoadRun {
 
     private LoadReport go(Consumer<Progress> progress) throws InterruptedException {
         var cpu = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long t0 = System.nanoTime();
-        start();
         Histogram total = new Histogram(3);
         Histogram interval = null;
+        // the counters start before the first connect: a short count can be done before start() returns
         LoadStats.Snapshot begin = stats.snapshot();
         long cpuBegin = cpu.getProcessCpuTime();
+        long t0 = begin.nanos();
+        start();
         boolean counting = spec.count() > 0;
         long warmEnd = counting ? t0 : t0 + spec.warmup().toNanos();
         long end = (counting ? t0 : warmEnd) + spec.duration().toNanos();

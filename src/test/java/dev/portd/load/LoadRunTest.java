@@ -31,7 +31,7 @@ class LoadRunTest {
         try (Host host = Host.builder().service("echo").start()) {
             LoadReport r = run(spec(LoadMode.ECHO, host.tcpPort("echo"), 1000).withPayload(64, 1));
             assertThat(r.countReached()).isTrue();
-            assertThat(r.ops()).isEqualTo(1000);
+            assertThat(r.ops()).as(r.toString()).isEqualTo(1000);
             assertThat(r.bytesSent()).isEqualTo(64_000);
             assertThat(r.bytesReceived()).isEqualTo(64_000);
             assertThat(r.errors()).isZero();
@@ -48,7 +48,7 @@ class LoadRunTest {
     void echoStreamChecksPipelinedPayloads() throws Exception {
         try (Host host = Host.builder().service("echo").start()) {
             LoadReport r = run(spec(LoadMode.ECHO_STREAM, host.tcpPort("echo"), 300).withPayload(5000, 8));
-            assertThat(r.ops()).isEqualTo(300);
+            assertThat(r.ops()).as(r.toString()).isEqualTo(300);
             assertThat(r.bytesReceived()).isEqualTo(1_500_000);
             assertThat(r.errors()).isZero();
             await().atMost(Duration.ofSeconds(5))
@@ -60,7 +60,7 @@ class LoadRunTest {
     void discardCountsBytesTheTargetRead() throws Exception {
         try (Host host = Host.builder().service("discard").start()) {
             LoadReport r = run(spec(LoadMode.DISCARD, host.tcpPort("discard"), 500).withPayload(1000, 1));
-            assertThat(r.ops()).isEqualTo(500);
+            assertThat(r.ops()).as(r.toString()).isEqualTo(500);
             assertThat(r.bytesSent()).isEqualTo(500_000);
             assertThat(r.bytesReceived()).isZero();
             assertThat(r.latencyMicros()).isNull();
@@ -74,7 +74,7 @@ class LoadRunTest {
     void chargenReadsAndChecksTheRfc864Pattern() throws Exception {
         try (Host host = Host.builder().service("chargen").start()) {
             LoadReport r = run(spec(LoadMode.CHARGEN, host.tcpPort("chargen"), 400).withPayload(7001, 1));
-            assertThat(r.ops()).isEqualTo(400);
+            assertThat(r.ops()).as(r.toString()).isEqualTo(400);
             assertThat(r.bytesReceived()).isEqualTo(400 * 7001L);
             assertThat(r.errors()).isZero();
             assertThat(host.stats("chargen").bytesOut()).isGreaterThanOrEqualTo(400 * 7001L);
@@ -85,7 +85,7 @@ class LoadRunTest {
     void connectCountsDaytimeConnections() throws Exception {
         try (Host host = Host.builder().service("daytime").start()) {
             LoadReport r = run(spec(LoadMode.CONNECT, host.tcpPort("daytime"), 200));
-            assertThat(r.ops()).isEqualTo(200);
+            assertThat(r.ops()).as(r.toString()).isEqualTo(200);
             assertThat(r.errors()).isZero();
             assertThat(r.latencyMicros().samples()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -100,7 +100,7 @@ class LoadRunTest {
         try (Host host = Host.builder().service("echo").start()) {
             LoadReport r = run(spec(LoadMode.CONNECT, host.tcpPort("echo"), 100).withPayload(100, 1)
                     .withExchange(true));
-            assertThat(r.ops()).isEqualTo(100);
+            assertThat(r.ops()).as(r.toString()).isEqualTo(100);
             assertThat(r.bytesSent()).isEqualTo(10_000);
             assertThat(r.bytesReceived()).isEqualTo(10_000);
             assertThat(r.errors()).isZero();
@@ -118,7 +118,7 @@ class LoadRunTest {
                     .withTiming(Duration.ofMillis(500), Duration.ofMillis(500))
                     .withSources(List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.3")));
             LoadReport r = run(s);
-            assertThat(r.ops()).isEqualTo(30);
+            assertThat(r.ops()).as(r.toString()).isEqualTo(30);
             assertThat(r.open()).isEqualTo(30);
             assertThat(r.errors()).isZero();
             assertThat(host.stats("echo").totalConnections()).isEqualTo(30);
@@ -145,7 +145,7 @@ class LoadRunTest {
                 .withLimits(unlimited)).start()) {
             LoadReport r = run(spec(LoadMode.UDP_ECHO, host.udpPort("echo"), 500).withPayload(100, 2)
                     .withTimeout(Duration.ofSeconds(5)));
-            assertThat(r.ops()).isEqualTo(500);
+            assertThat(r.ops()).as(r.toString()).isEqualTo(500);
             assertThat(r.lost()).isZero();
             assertThat(r.bytesReceived()).isEqualTo(50_000);
             assertThat(r.errors()).isZero();
