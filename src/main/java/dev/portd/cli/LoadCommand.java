@@ -25,16 +25,16 @@ import picocli.CommandLine.Spec;
         description = {"Load a classic service (portd's or any other) and report operations/s, MB/s, "
                 + "latency percentiles, errors and the generator's own CPU; every reply is checked.", "",
                 "Modes:",
-                "  echo         send a payload, wait for all of it back, repeat (round trips/s, latency)",
+                "  echo         send a payload, wait for all of it back, repeat (round trips/s)",
                 "  echo-stream  pipelined echo, --window payloads in flight per connection",
                 "  discard      write as fast as the target reads",
                 "  chargen      read as fast as the target writes, checking the RFC 864 pattern",
-                "  connect      connect, read until the server closes (or --echo one payload), close",
+                "  connect      connect, read until closed (or --echo one payload), close",
                 "  idle         open -c connections and hold them for the run",
                 "  udp-echo     datagrams to a UDP echo service: replies/s and loss", ""},
         footer = {"", "Examples:",
                 "  portd load echo 127.0.0.1:10007 -c 16 -d 10s",
-                "  portd load echo-stream 127.0.0.1:10007 -c 4 -s 64k",
+                "  portd load echo-stream 127.0.0.1:10007 -c 4",
                 "  portd load chargen 127.0.0.1:10019 -n 10000         exactly 10,000 chunks of 16 KiB",
                 "  portd load chargen 127.0.0.1:11019 --pattern lines  xinetd's chargen (another ring)",
                 "  portd load connect 127.0.0.1:10013 -c 8              daytime connections/s",
@@ -67,7 +67,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--size"}, paramLabel = "BYTES",
             description = "Payload per operation, e.g. 64, 16k, 1m. Default: 64 for echo, connect --echo and "
-                    + "udp-echo; 16k for echo-stream, discard and chargen (bytes read per operation).")
+                    + "udp-echo; 64k for echo-stream and discard; 16k for chargen (bytes read per operation).")
     String size;
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "TIME", defaultValue = "2s",
@@ -75,7 +75,7 @@ public final class LoadCommand implements Callable<Integer> {
     String warmup;
 
     @Option(names = "--window", paramLabel = "N",
-            description = "Payloads in flight per connection (echo, echo-stream, udp-echo). Default: 1, echo-stream 16.")
+            description = "Payloads in flight per connection (echo, echo-stream, udp-echo). Default: 1, echo-stream 4.")
     Integer window;
 
     @Option(names = "--source", paramLabel = "ADDRS",

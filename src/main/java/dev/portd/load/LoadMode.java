@@ -7,10 +7,10 @@ import java.util.stream.Collectors;
 public enum LoadMode {
     /** Request/response: send a payload, wait for all of it back, repeat (RFC 862 TCP echo). */
     ECHO("echo", 64, 1, true),
-    /** Pipelined echo: many payloads in flight per connection, every byte checked. */
-    ECHO_STREAM("echo-stream", 16_384, 16, true),
+    /** Pipelined echo: several payloads in flight per connection, every byte checked. */
+    ECHO_STREAM("echo-stream", 65_536, 4, true),
     /** Write as fast as the target reads (RFC 863 discard). */
-    DISCARD("discard", 16_384, 1, false),
+    DISCARD("discard", 65_536, 1, false),
     /** Read as fast as the target writes, checking the RFC 864 pattern. */
     CHARGEN("chargen", 16_384, 1, false),
     /** Connect, read until the server closes (or exchange one echo), close: connections per second. */

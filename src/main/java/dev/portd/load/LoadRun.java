@@ -189,17 +189,6 @@ public final class LoadRun {
                 break;
             }
             now = System.nanoTime();
-            if (warm && now >= warmEnd) {
-                warm = false;
-                interval = stats.latency.getIntervalHistogram(interval);   // warm-up latencies are dropped
-                begin = stats.snapshot();
-                last = begin;
-                cpuBegin = cpu.getProcessCpuTime();
-                continue;
-            }
-            if (now >= end) {
-                break;
-            }
             if (now >= nextTick) {
                 nextTick += TICK_NANOS;
                 interval = stats.latency.getIntervalHistogram(interval);
@@ -209,6 +198,15 @@ public final class LoadRun {
                 LoadStats.Snapshot s = stats.snapshot();
                 progress.accept(progress(warm, s.minus(last), interval, (now - t0) / 1e9));
                 last = s;
+            }
+            if (warm && now >= warmEnd) {
+                warm = false;
+                interval = stats.latency.getIntervalHistogram(interval);   // warm-up latencies are dropped
+                begin = stats.snapshot();
+                last = begin;
+                cpuBegin = cpu.getProcessCpuTime();
+            } else if (!warm && now >= end) {
+                break;
             }
         }
         LoadStats.Snapshot finish = stats.snapshot();
