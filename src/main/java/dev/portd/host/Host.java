@@ -112,8 +112,19 @@ public final class Host implements HostView, AutoCloseable {
             blocking.shutdownNow();
             throw new ConfigException(problems);
         }
-        this.group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("portd-io"),
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads(), new DefaultThreadFactory("portd-io"),
                 transport.ioHandler().get());
+    }
+
+    /**
+     * One event loop per CPU this process may use (Netty's default is two). Services never block a
+     * loop, so a second thread per core only adds wake-ups: an accepted connection is handed from the
+     * accepting loop to another one (an eventfd write and a context switch each), and two loops on
+     * one core take turns where one would serve both sets of sockets in one epoll_wait.
+     * {@code -Dportd.ioThreads=N} overrides it.
+     */
+    static int ioThreads() {
+        return Math.max(1, Integer.getInteger("portd.ioThreads", Runtime.getRuntime().availableProcessors()));
     }
 
     private static Transport transport(HostConfig config) {

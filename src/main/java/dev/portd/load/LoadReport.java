@@ -1,0 +1,115 @@
+package dev.portd.load;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.netty.util.NetUtil;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The result of a run: the same fields for the summary on the terminal and for {@code --json}.
+ * Rates are per second of the measured time; MB are 10^6 bytes; latencies are microseconds.
+ * {@code errors} counts the whole run, warm-up included: no error is hidden.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LoadReport(
+        String mode, String target, String transport, int connections, int threads, int payloadBytes,
+        int window, double warmupSeconds, double seconds, Long count, Boolean countReached,
+        long ops, double opsPerSecond, long bytesSent, long bytesReceived, double mbPerSecond,
+        Latency latencyMicros, long errors, Map<String, Long> errorsByKind, Long lost, Double lossPercent,
+        Integer open, double generatorCpuSeconds, double generatorCpuPercent, Double generatorMicrosPerOp) {
+
+    /** Latency percentiles in microseconds, from an HdrHistogram of nanoseconds. */
+    public record Latency(long samples, double p50, double p90, double p99, double p999, double max) {
+        static Latency of(Histogram h) {
+            return new Latency(h.getTotalCount(), us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
+                    us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()));
+        }
+
+        private static double us(long nanos) {
+            return Math.round(nanos / 100.0) / 10.0;
+        }
+    }
+
+    static LoadReport of(LoadSpec spec, String transport, LoadStats.Snapshot measured, LoadStats.Snapshot total,
+                         Histogram latency, LoadStats stats, boolean countReached, double cpuSeconds) {
+        LoadMode mode = spec.mode();
+        double secs = Math.max(measured.seconds(), 1e-9);
+        long ops = mode == LoadMode.IDLE ? total.ops() : measured.ops();
+        long bytes = mode.countsReceived() ? measured.bytesReceived() : measured.bytesSent();
+        boolean counting = spec.count() > 0;
+        Long lost = mode == LoadMode.UDP_ECHO ? measured.lost() : null;
+        Map<String, Long> errors = stats.errorsByKind();
+        Double loss = lost == null ? null
+                : round(100.0 * lost / Math.max(1, lost + measured.ops() + measured.errors()), 3);
+        return new LoadReport(mode.label(), NetUtil.toSocketAddressString(spec.target()), transport,
+                spec.connections(), spec.threads(), spec.payloadBytes(), spec.window(),
+                counting ? 0 : spec.warmup().toMillis() / 1000.0, round(secs, 3),
+                counting ? spec.count() : null, counting ? countReached : null,
+                ops, round(ops / secs, 1), measured.bytesSent(), measured.bytesReceived(), round(bytes / secs / 1e6, 2),
+                mode.hasLatency() && latency.getTotalCount() > 0 ? Latency.of(latency) : null,
+                errors.values().stream().mapToLong(Long::longValue).sum(), errors, lost, loss,
+                mode == LoadMode.IDLE ? stats.open.get() : null,
+                round(cpuSeconds, 3), round(100 * cpuSeconds / secs, 1),
+                measured.ops() > 0 ? round(cpuSeconds * 1e6 / measured.ops(), 2) : null);
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    public String toJson() {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a report is plain data", e);
+        }
+    }
+
+    /** The summary for a person. */
+    public void print(PrintWriter out) {
+        out.printf(Locale.ROOT, "%s %s: %d connections, %d threads (%s), payload %d B, window %d%n", mode, target,
+                connections, threads, transport, payloadBytes, window);
+        if (count != null) {
+            out.printf(Locale.ROOT, "count      %,d %s in %.2f s%n", count,
+                    Boolean.TRUE.equals(countReached) ? "done" : "NOT reached (time limit)", seconds);
+        } else {
+            out.printf(Locale.ROOT, "measured   %.2f s after %.1f s of warm-up%n", seconds, warmupSeconds);
+        }
+        out.printf(Locale.ROOT, "ops        %,d  (%,.0f/s)%n", ops, opsPerSecond);
+        out.printf(Locale.ROOT, "bytes      sent %,d  received %,d  (%,.2f MB/s)%n", bytesSent, bytesReceived,
+                mbPerSecond);
+        if (latencyMicros != null) {
+            Latency l = latencyMicros;
+            out.printf(Locale.ROOT, "latency    p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n", time(l.p50()),
+                    time(l.p90()), time(l.p99()), time(l.p999()), time(l.max()));
+        }
+        if (lost != null) {
+            out.printf(Locale.ROOT, "lost       %,d datagrams (%.3f%%)%n", lost, lossPercent);
+        }
+        if (open != null) {
+            out.printf(Locale.ROOT, "open       %,d connections held at the end%n", open);
+        }
+        out.printf(Locale.ROOT, "errors     %,d%n", errors);
+        errorsByKind.forEach((kind, n) -> out.printf(Locale.ROOT, "  %,9d  %s%n", n, kind));
+        out.printf(Locale.ROOT, "generator  CPU %.2f s = %.0f%% of one core%s%n", generatorCpuSeconds,
+                generatorCpuPercent, generatorMicrosPerOp == null ? ""
+                        : String.format(Locale.ROOT, ", %.2f µs per op", generatorMicrosPerOp));
+        out.flush();
+    }
+
+    static String time(double micros) {
+        if (micros >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.2f s", micros / 1e6);
+        }
+        if (micros >= 1000) {
+            return String.format(Locale.ROOT, "%.2f ms", micros / 1000);
+        }
+        return String.format(Locale.ROOT, "%.1f µs", micros);
+    }
+}

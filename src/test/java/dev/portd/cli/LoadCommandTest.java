@@ -1,0 +1,111 @@
+package dev.portd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portd.Portd;
+import dev.portd.host.Host;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** {@code portd load} through the command line: the report, --json, and every bad input. */
+class LoadCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Portd.run(args, new PrintWriter(out), new PrintWriter(err));
+    }
+
+    @Test
+    void jsonReportParsesAndCarriesTheSummaryFields() throws Exception {
+        try (Host host = Host.builder().service("echo").start()) {
+            int code = run("load", "echo", "127.0.0.1:" + host.tcpPort("echo"), "-c", "2", "-n", "200", "--json");
+            assertThat(code).as(err.toString()).isZero();
+            JsonNode json = new ObjectMapper().readTree(out.toString());
+            assertThat(json.get("mode").asText()).isEqualTo("echo");
+            assertThat(json.get("ops").asLong()).isEqualTo(200);
+            assertThat(json.get("bytesReceived").asLong()).isEqualTo(200 * 64);
+            assertThat(json.get("errors").asLong()).isZero();
+            assertThat(json.get("countReached").asBoolean()).isTrue();
+            for (String field : new String[] {"opsPerSecond", "mbPerSecond", "generatorCpuPercent"}) {
+                assertThat(json.get(field).isNumber()).as(field).isTrue();
+            }
+            for (String p : new String[] {"p50", "p90", "p99", "p999", "max"}) {
+                assertThat(json.get("latencyMicros").get(p).asDouble()).as(p).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void textReportShowsOpsLatencyErrorsAndCpu() {
+        try (Host host = Host.builder().service("daytime").start()) {
+            int code = run("load", "connect", "127.0.0.1:" + host.tcpPort("daytime"), "-c", "2", "-n", "20");
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("count      20 done", "ops        20", "latency    p50",
+                    "errors     0", "generator  CPU");
+        }
+    }
+
+    @Test
+    void unknownModeIsRefused() {
+        assertThat(run("load", "ping", "127.0.0.1:7")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown mode \"ping\"; use one of echo, echo-stream, discard, chargen, "
+                + "connect, idle, udp-echo");
+    }
+
+    @Test
+    void targetWithoutPortIsRefused() {
+        assertThat(run("load", "echo", "127.0.0.1")).isEqualTo(2);
+        assertThat(err.toString()).contains("127.0.0.1: give HOST:PORT, e.g. 127.0.0.1:10007 or [::1]:7");
+    }
+
+    @Test
+    void unbracketedIpv6IsRefused() {
+        assertThat(run("load", "echo", "::1:7")).isEqualTo(2);
+        assertThat(err.toString()).contains("::1:7: write an IPv6 target in brackets, e.g. [::1]:7");
+    }
+
+    @Test
+    void badSizeIsRefused() {
+        assertThat(run("load", "echo", "127.0.0.1:7", "-s", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("-s lots: give bytes, e.g. 64, 16k or 1m");
+    }
+
+    @Test
+    void tinyUdpDatagramIsRefused() {
+        assertThat(run("load", "udp-echo", "127.0.0.1:7", "-s", "4")).isEqualTo(2);
+        assertThat(err.toString()).contains("-s 4: a udp-echo datagram holds 8 (its sequence number) to 65507 bytes");
+    }
+
+    @Test
+    void badSourceRangeIsRefused() {
+        assertThat(run("load", "idle", "127.0.0.1:7", "--source", "127.0.0.9-127.0.0.2")).isEqualTo(2);
+        assertThat(err.toString()).contains("--source 127.0.0.9-127.0.0.2: a range runs upwards");
+    }
+
+    @Test
+    void echoOptionOutsideConnectIsRefused() {
+        assertThat(run("load", "echo", "127.0.0.1:7", "--echo")).isEqualTo(2);
+        assertThat(err.toString()).contains("--echo belongs to the connect mode");
+    }
+
+    @Test
+    void badDurationIsRefused() {
+        assertThat(run("load", "echo", "127.0.0.1:7", "-d", "soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("-d soon: give a time, e.g. 5s, 250ms or 1m");
+    }
+
+    @Test
+    void unreachableTargetExitsTwoWithTheReason() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        assertThat(run("load", "echo", "127.0.0.1:" + port, "-c", "1", "-d", "1s", "-w", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("portd load: no connection to 127.0.0.1:" + port
+                + " could be made: Connection refused");
+    }
+}
