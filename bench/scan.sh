@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Full TCP connect scan of all 65535 ports of 127.0.0.1: `./portd scan 127.0.0.1 -p -` (JVM start
 # included) against `nmap -sT -p- -n -Pn 127.0.0.1` and the same with -T4, timed by hyperfine in the
-# same run. Runs inside its own network namespace (unshare -n, root) with 7 listeners: the default
-# host's six classic TCP services (port offset 20000) and one nc, so other programs on the machine
+# same run. Runs inside its own network namespace (unshare -n, root) with the default host's TCP
+# listeners (port offset 20000) and one nc on 20443, so other programs on the machine
 # can not add or remove open ports during the run (they do still share the CPU).
 # Usage: bench/scan.sh [RUNS]   (default 10; PORTD_BENCH_MD=FILE also writes hyperfine's markdown table)
 set -euo pipefail
@@ -21,7 +21,7 @@ ip link set lo up
 log="$(mktemp)"
 java -jar "$here/target/portd.jar" serve --port-offset 20000 --bind 127.0.0.1 >"$log" 2>&1 &
 server=$!
-nc -lk 127.0.0.1 20080 >/dev/null 2>&1 &
+nc -lk 127.0.0.1 20443 >/dev/null 2>&1 &
 listener=$!
 trap 'kill $server $listener 2>/dev/null; rm -f "$log"' EXIT
 trap 'exit 130' INT TERM

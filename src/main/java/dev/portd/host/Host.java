@@ -159,8 +159,8 @@ public final class Host implements HostView, AutoCloseable {
     }
 
     /** A builder for an embedded host: loopback, ports chosen by the system unless given. */
-    public static Builder builder() {
-        return new Builder();
+    public static HostBuilder builder() {
+        return new HostBuilder();
     }
 
     private void bindAll() {
@@ -224,7 +224,7 @@ public final class Host implements HostView, AutoCloseable {
             return b.channelFactory((io.netty.channel.ChannelFactory<ServerChannel>) () -> new EpollServerSocketChannel(passed.fd()))
                     .register();
         }
-        Bootstrap b = udp(r, at.getPort());
+        Bootstrap b = udp(r);
         if (passed == null) {
             return b.channel(transport.datagramChannel()).bind(at);
         }
@@ -273,54 +273,23 @@ public final class Host implements HostView, AutoCloseable {
     }
 
     private ServerBootstrap tcp(Running r, int port) {
-        String label = r.label(Protocol.TCP, port);
-        Limits limits = r.config().limits();
-        TrafficCounterHandler traffic = new TrafficCounterHandler(r.stats());
-        AccessRuleHandler access = new AccessRuleHandler(label, limits, r.stats(), refusals);
         return new ServerBootstrap()
                 .group(group)
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)   // rebind at once over TIME_WAIT after a restart
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // no TCP_NODELAY here: Netty's socket configs already set it on every accepted socket,
+                // and a child option would repeat the setsockopt once per connection
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        connections.add(ch);
-                        if (closing) {   // accepted while the host stops: after the add, so close() cannot miss it
-                            ch.close();
-                            return;
-                        }
-                        ch.pipeline().addLast("traffic", traffic);
-                        if (!limits.allow().isEmpty() || !limits.deny().isEmpty()) {
-                            ch.pipeline().addLast("access", access);
-                        }
-                        ch.pipeline().addLast("limit", new ConnectionLimitHandler(label, r.gate(), r.stats(), refusals));
-                        if (!limits.idleTimeout().isZero()) {
-                            ch.pipeline().addLast("idle", new IdleCloseHandler(limits.idleTimeout()));
-                        }
-                        r.service().initStream(ch);
-                        ch.pipeline().addLast("tail", StreamTailHandler.INSTANCE);
-                    }
-                });
+                .childHandler(new StreamInitializer(r.label(Protocol.TCP, port), r.config().limits(), r.stats(),
+                        r.gate(), refusals, r.service(), connections, () -> closing));
     }
 
-    private Bootstrap udp(Running r, int port) {
-        TrafficCounterHandler traffic = new TrafficCounterHandler(r.stats());
+    private Bootstrap udp(Running r) {
         return new Bootstrap()
                 .group(group)
                 // Netty reads 2 KiB per datagram by default and would cut longer ones; UDP carries up to 64 KiB
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("empty", EmptyDatagramHandler.INSTANCE);
-                        ch.pipeline().addLast("traffic", traffic);
-                        ch.pipeline().addLast("guard", new UdpGuardHandler(r.config().limits(), udpPorts, r.stats()));
-                        r.service().initDatagram(ch);
-                        ch.pipeline().addLast("tail", DatagramTailHandler.INSTANCE);
-                    }
-                });
+                .handler(new DatagramInitializer(r.config().limits(), udpPorts, r.stats(), r.service()));
     }
 
     // ---- the embedded API ----
@@ -429,76 +398,5 @@ public final class Host implements HostView, AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         blocking.shutdownNow();
-    }
-
-    /** Builds an embedded host. Every service listens on loopback, on a free port, unless told. */
-    public static final class Builder {
-        private final List<ServiceConfig> services = new ArrayList<>();
-        private List<InetAddress> bind = List.of(InetAddress.getLoopbackAddress());
-        private Duration grace = HostConfig.DEFAULT_GRACE;
-        private Clock clock = Clock.systemDefaultZone();
-        private String transport = "auto";
-
-        private Builder() {
-        }
-
-        /** Adds a service of that kind on a port chosen by the system, both its protocols. */
-        public Builder service(String kind) {
-            return service(kind, 0);
-        }
-
-        /** Adds a service of that kind on that port (0: chosen by the system). */
-        public Builder service(String kind, int port) {
-            ServiceKind k = ServiceKinds.find(kind);
-            if (k == null) {
-                throw new IllegalArgumentException("unknown service kind \"" + kind + "\"");
-            }
-            return service(ServiceConfig.of(k, port));
-        }
-
-        /** Adds a fully described service (name, limits, options). */
-        public Builder service(ServiceConfig service) {
-            services.add(service);
-            return this;
-        }
-
-        /** The addresses to listen on; the default is loopback only. "::" listens on all. */
-        public Builder bind(String... addresses) {
-            List<InetAddress> parsed = new ArrayList<>();
-            for (String a : addresses) {
-                InetAddress address = NetUtil.createInetAddressFromIpAddressString(a);
-                if (address == null) {
-                    throw new IllegalArgumentException("\"" + a + "\" is not an IP address");
-                }
-                parsed.add(address);
-            }
-            this.bind = parsed;
-            return this;
-        }
-
-        public Builder grace(Duration grace) {
-            this.grace = grace;
-            return this;
-        }
-
-        /** The clock of the time and daytime services. */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /** {@code auto} (default), {@code epoll}, {@code io_uring} or {@code nio}. */
-        public Builder transport(String transport) {
-            this.transport = transport;
-            return this;
-        }
-
-        public HostConfig config() {
-            return new HostConfig("<embedded>", grace, bind, transport, services);
-        }
-
-        public Host start() {
-            return Host.start(config(), clock);
-        }
     }
 }

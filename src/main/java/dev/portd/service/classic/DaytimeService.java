@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -44,13 +45,26 @@ final class DaytimeService extends OneReplyService {
         };
     }
 
-    String line() {
-        return format.format(ZonedDateTime.now(clock).withNano(0)) + "\r\n";
+    /** The line of one second, kept: formatting a date costs more than the rest of a connection. */
+    private record Line(long second, byte[] bytes) {
+    }
+
+    private volatile Line last = new Line(Long.MIN_VALUE, new byte[0]);
+
+    private byte[] bytes() {
+        Instant now = clock.instant();
+        Line cached = last;
+        if (cached.second() != now.getEpochSecond()) {
+            String text = format.format(ZonedDateTime.ofInstant(now, clock.getZone()).withNano(0)) + "\r\n";
+            cached = new Line(now.getEpochSecond(), text.getBytes(StandardCharsets.US_ASCII));
+            last = cached;
+        }
+        return cached.bytes();
     }
 
     @Override
     ByteBuf reply(ByteBufAllocator alloc) {
-        byte[] bytes = line().getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = bytes();
         return alloc.buffer(bytes.length).writeBytes(bytes);
     }
 }

@@ -141,7 +141,11 @@ final class HttpExchange {
                 }
                 T r = result;
                 Throwable f = failure;
-                channel().eventLoop().execute(() -> then.accept(r, f));
+                try {
+                    channel().eventLoop().execute(() -> then.accept(r, f));
+                } catch (RejectedExecutionException stopped) {
+                    // the host stopped meanwhile: its event loops are gone, and so is the connection
+                }
             });
         } catch (RejectedExecutionException e) {
             send(error(HttpResponseStatus.SERVICE_UNAVAILABLE));

@@ -1,0 +1,36 @@
+package dev.portd.host;
+
+import dev.portd.config.Limits;
+import dev.portd.service.Service;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import java.util.Set;
+
+/**
+ * The pipeline of one UDP socket, shared by every client: empty replies sent, bytes counted, the
+ * reflection and loop guard, then the service's handlers, then the tail.
+ */
+final class DatagramInitializer extends ChannelInitializer<Channel> {
+    private final Limits limits;
+    private final Set<Integer> hostUdpPorts;
+    private final ServiceStats stats;
+    private final Service service;
+    private final TrafficCounterHandler traffic;
+
+    DatagramInitializer(Limits limits, Set<Integer> hostUdpPorts, ServiceStats stats, Service service) {
+        this.limits = limits;
+        this.hostUdpPorts = hostUdpPorts;
+        this.stats = stats;
+        this.service = service;
+        this.traffic = new TrafficCounterHandler(stats);
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("empty", EmptyDatagramHandler.INSTANCE);
+        ch.pipeline().addLast("traffic", traffic);
+        ch.pipeline().addLast("guard", new UdpGuardHandler(limits, hostUdpPorts, stats));
+        service.initDatagram(ch);
+        ch.pipeline().addLast("tail", DatagramTailHandler.INSTANCE);
+    }
+}

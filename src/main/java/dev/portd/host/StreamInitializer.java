@@ -1,0 +1,58 @@
+package dev.portd.host;
+
+import dev.portd.config.Limits;
+import dev.portd.service.Service;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The pipeline of one accepted TCP connection, read as a list of concerns: the host's (bytes
+ * counted, access rules, connection limits, idle timeout), then the service's, then the tail.
+ */
+final class StreamInitializer extends ChannelInitializer<Channel> {
+    private final String label;
+    private final Limits limits;
+    private final ServiceStats stats;
+    private final ConnectionGate gate;
+    private final RefusalLog refusals;
+    private final Service service;
+    private final ChannelGroup connections;
+    private final BooleanSupplier closing;
+    private final TrafficCounterHandler traffic;
+    private final AccessRuleHandler access;
+
+    StreamInitializer(String label, Limits limits, ServiceStats stats, ConnectionGate gate, RefusalLog refusals,
+                      Service service, ChannelGroup connections, BooleanSupplier closing) {
+        this.label = label;
+        this.limits = limits;
+        this.stats = stats;
+        this.gate = gate;
+        this.refusals = refusals;
+        this.service = service;
+        this.connections = connections;
+        this.closing = closing;
+        this.traffic = new TrafficCounterHandler(stats);
+        this.access = new AccessRuleHandler(label, limits, stats, refusals);
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        connections.add(ch);
+        if (closing.getAsBoolean()) {   // accepted while the host stops: checked after the add, so close() cannot miss it
+            ch.close();
+            return;
+        }
+        ch.pipeline().addLast("traffic", traffic);
+        if (!limits.allow().isEmpty() || !limits.deny().isEmpty()) {
+            ch.pipeline().addLast("access", access);
+        }
+        ch.pipeline().addLast("limit", new ConnectionLimitHandler(label, gate, stats, refusals));
+        if (!limits.idleTimeout().isZero()) {
+            ch.pipeline().addLast("idle", new IdleCloseHandler(limits.idleTimeout()));
+        }
+        service.initStream(ch);
+        ch.pipeline().addLast("tail", StreamTailHandler.INSTANCE);
+    }
+}
