@@ -411,7 +411,7 @@ L.append("- each mode runs against portd, xinetd with default limits and xinetd 
          "every mode first, to let its JIT compile the hot paths (a C server needs no such warm-up)")
 L.append(f"- server pinned to core {scpu}, load generator (`portd load -t 1`) to core {lcpu} (taskset); "
          f"{warm} s warm-up, {measure} s measured; echo, daytime-connect and udp-echo run {repeat} times (median shown, every run below)")
-L.append("- **noise**: this machine has 2 cores and was shared with other developers' builds and tests during the run; "
+L.append("- **noise**: this machine has 2 cores, and anything else running on it (see the load average above) takes from both the server and the generator; "
          "throughput figures move by tens of percent between runs. The server CPU per operation (µs of user+system time "
          "from /proc/PID/stat, xinetd including its children) is the steadier figure.\n")
 L.append("## Throughput and server CPU per operation\n")
