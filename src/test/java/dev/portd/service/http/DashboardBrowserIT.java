@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,8 @@ class DashboardBrowserIT {
         Path config = dir.resolve("portd.toml");
         Files.writeString(config, "[host]\nbind = \"127.0.0.1\"\ngrace = \"200ms\"\n"
                 + "[services.echo]\nport = 0\nprotocols = [\"tcp\"]\n"
+                + "[services.smtp]\nport = 0\nmaildir = \"" + dir.resolve("mail") + "\"\nstarttls = false\n"
+                + "[services.portmapper]\nport = 0\n"
                 + "[services.dashboard]\nport = 0\n");
         portd = new PortdProcess(config);
         ChromeOptions options = new ChromeOptions();
@@ -73,10 +76,10 @@ class DashboardBrowserIT {
     void tableShowsServicesAndANewEchoConnectionWithoutReload() throws Exception {
         browser.get("http://127.0.0.1:" + portd.tcpPort("dashboard") + "/");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        wait.until(b -> b.findElements(By.cssSelector("#services tbody tr")).size() == 2);
+        wait.until(b -> b.findElements(By.cssSelector("#services tbody tr")).size() == 4);
         List<String> services = browser.findElements(By.cssSelector("#services tbody tr")).stream()
                 .map(r -> r.getDomAttribute("data-service")).toList();
-        assertThat(services).containsExactly("echo", "dashboard");
+        assertThat(services).containsExactly("echo", "smtp", "portmapper", "dashboard");
         assertThat(cell("echo", "Listening on").getText()).isEqualTo("tcp 127.0.0.1:" + portd.tcpPort("echo"));
         assertThat(cell("echo", "Connections").getText()).isEqualTo("0");
         assertThat(browser.findElement(By.id("transport")).getText()).isIn("epoll", "nio", "io_uring");
@@ -92,6 +95,34 @@ class DashboardBrowserIT {
         assertThat(((JavascriptExecutor) browser).executeScript("return window.stillTheSamePage === true;")).isEqualTo(true);
         assertThat(browser.findElement(By.id("live-text")).getText()).isEqualTo("live");
         Path shot = Path.of(System.getProperty("portd.root", "."), "target", "dashboard-it.png");
+        Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void mailAndRpcRegistrationsAppearWithoutReload() throws Exception {
+        browser.get("http://127.0.0.1:" + portd.tcpPort("dashboard") + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(b -> !b.findElements(By.cssSelector("#rpc-table tbody tr")).isEmpty());
+        assertThat(browser.findElement(By.id("rpc-table")).getText()).contains("100000").contains("portmapper");
+        try (Socket smtp = new Socket(InetAddress.getLoopbackAddress(), portd.tcpPort("smtp"))) {
+            smtp.setSoTimeout(10_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(smtp.getInputStream(), StandardCharsets.US_ASCII));
+            var out = smtp.getOutputStream();
+            in.readLine();   // 220 greeting
+            out.write(("HELO browser.test\r\nMAIL FROM:<app@example.org>\r\nRCPT TO:<dev@example.org>\r\nDATA\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("354"));
+            out.write("Subject: Seen in the browser\r\n\r\nHello.\r\n.\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            do {
+                line = in.readLine();
+            } while (line != null && !line.startsWith("250 2.0.0"));
+            assertThat(line).as("the message was accepted").startsWith("250 2.0.0");
+        }
+        wait.until(b -> b.findElement(By.id("mail-list")).getText().contains("Seen in the browser"));
+        Path shot = Path.of(System.getProperty("portd.root", "."), "target", "dashboard-mail-it.png");
         Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 }
