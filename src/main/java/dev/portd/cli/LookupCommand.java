@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.portd.Portd;
 import dev.portd.config.Durations;
+import dev.portd.ports.ServiceNames;
 import dev.portd.service.rpc.NamesClient;
 import dev.portd.service.rpc.NamesClient.Name;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,22 +45,6 @@ import picocli.CommandLine.Spec;
 public final class LookupCommand implements Callable<Integer> {
     /** Exit code when the host answers but serves nothing under that name. */
     public static final int NOT_FOUND = 3;
-
-    /**
-     * IANA's well-known ports for a few common names (service-names-port-numbers, CC0): only a hint,
-     * shown when the host has nothing registered under that name.
-     */
-    static final Map<String, String> WELL_KNOWN = Map.ofEntries(
-            Map.entry("echo", "7/tcp, 7/udp"), Map.entry("discard", "9/tcp, 9/udp"),
-            Map.entry("daytime", "13/tcp, 13/udp"), Map.entry("qotd", "17/tcp, 17/udp"),
-            Map.entry("chargen", "19/tcp, 19/udp"), Map.entry("ftp", "21/tcp"), Map.entry("ssh", "22/tcp"),
-            Map.entry("telnet", "23/tcp"), Map.entry("smtp", "25/tcp"), Map.entry("time", "37/tcp, 37/udp"),
-            Map.entry("domain", "53/tcp, 53/udp"), Map.entry("http", "80/tcp"), Map.entry("pop3", "110/tcp"),
-            Map.entry("sunrpc", "111/tcp, 111/udp"), Map.entry("portmapper", "111/tcp, 111/udp"),
-            Map.entry("rpcbind", "111/tcp, 111/udp"), Map.entry("nntp", "119/tcp"), Map.entry("ntp", "123/udp"),
-            Map.entry("imap", "143/tcp"), Map.entry("snmp", "161/udp"), Map.entry("ldap", "389/tcp"),
-            Map.entry("https", "443/tcp"), Map.entry("submission", "587/tcp"), Map.entry("imaps", "993/tcp"),
-            Map.entry("pop3s", "995/tcp"), Map.entry("nfs", "2049/tcp, 2049/udp"));
 
     @Spec
     CommandSpec spec;
@@ -129,7 +115,7 @@ public final class LookupCommand implements Callable<Integer> {
         }
         if (names.isEmpty()) {
             String label = what.all ? "no service" : what.name;
-            String hint = what.all ? null : WELL_KNOWN.get(what.name.toLowerCase(Locale.ROOT));
+            String hint = what.all ? null : wellKnown(what.name);
             err.println(label + ": nothing registered under this name on " + where
                     + (hint == null ? "" : "; hint: IANA's well-known port for " + what.name + " is " + hint
                     + " (not checked)"));
@@ -137,6 +123,14 @@ public final class LookupCommand implements Callable<Integer> {
             return NOT_FOUND;
         }
         return Portd.OK;
+    }
+
+    /** IANA's ports for that name over TCP and UDP (the registry shipped in the jar), or null. */
+    static String wellKnown(String name) {
+        String ports = ServiceNames.load().byName(name.toLowerCase(Locale.ROOT)).stream()
+                .filter(e -> e.protocol().equals("tcp") || e.protocol().equals("udp"))
+                .map(ServiceNames.Entry::portProtocol).distinct().collect(Collectors.joining(", "));
+        return ports.isEmpty() ? null : ports;
     }
 
     private void printJson(PrintWriter out, List<Name> names) throws IOException {

@@ -79,7 +79,7 @@ class LookupCommandTest {
         assertThat(r.code()).isEqualTo(LookupCommand.NOT_FOUND);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("smtp: nothing registered under this name on 127.0.0.1 port " + port
-                + "; hint: IANA's well-known port for smtp is 25/tcp (not checked)\n");
+                + "; hint: IANA's well-known port for smtp is 25/tcp, 25/udp (not checked)\n");
     }
 
     @Test
