@@ -47,6 +47,13 @@ public final class PortdProcess implements AutoCloseable {
         return startCommand(command);
     }
 
+    /** Starts {@code serve --config config}, waits until it serves, and returns it (ports from its table). */
+    public static PortdProcess serve(Path config) throws IOException {
+        PortdProcess p = start("serve", "--config", config.toString());
+        p.awaitServing();
+        return p;
+    }
+
     public static PortdProcess start(String... args) throws IOException {
         return start(List.of(), jar(), args);
     }
@@ -87,6 +94,32 @@ public final class PortdProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The port the listener table shows for that service and protocol ({@code tcp} or {@code udp}). */
+    public int port(String service, String protocol) {
+        for (String line : out().split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length == 5 && cols[0].equals(service) && cols[2].equals(protocol) && cols[4].matches("\\d+")) {
+                return Integer.parseInt(cols[4]);
+            }
+        }
+        throw new IllegalArgumentException("no " + protocol + " listener for " + service + " in\n" + out());
+    }
+
+    public int tcpPort(String service) {
+        return port(service, "tcp");
+    }
+
+    /** SIGKILL by PID, as an operator's {@code kill -9} would; waits until the process is gone. */
+    public void kill9() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-KILL", String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -KILL " + process.pid() + " failed");
+        }
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IOException("portd " + process.pid() + " survived SIGKILL");
+        }
+    }
+
     /** SIGTERM, as systemd and kill(1) send it. */
     public void terminate() {
         process.destroy();
@@ -112,11 +145,14 @@ public final class PortdProcess implements AutoCloseable {
         }
     }
 
+    /** Stops it with SIGTERM (it drains and exits), or SIGKILL when it has not exited within 15 s. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.portd.service.http;
 
+import dev.portd.support.PortdProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -46,7 +48,7 @@ class DashboardBrowserIT {
                 + "[services.smtp]\nport = 0\nmaildir = \"" + dir.resolve("mail") + "\"\nstarttls = false\n"
                 + "[services.portmapper]\nport = 0\n"
                 + "[services.dashboard]\nport = 0\n");
-        portd = new PortdProcess(config);
+        portd = PortdProcess.serve(config);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

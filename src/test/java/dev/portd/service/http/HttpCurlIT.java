@@ -1,8 +1,14 @@
 package dev.portd.service.http;
 
+import dev.portd.support.PortdProcess;
+import dev.portd.support.Shell;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -21,7 +27,7 @@ class HttpCurlIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(PortdProcess.installed("curl"), "curl is not installed (apt-get install -y curl)");
+        assumeTrue(Shell.has("curl"), "curl is not installed (apt-get install -y curl)");
         Path root = Files.createDirectories(dir.resolve("www"));
         Files.writeString(root.resolve("hello.txt"), "hello, world\n");
         Files.setLastModifiedTime(root.resolve("hello.txt"), FileTime.from(Instant.parse("2024-01-02T03:04:05Z")));
@@ -29,7 +35,7 @@ class HttpCurlIT {
         Path config = dir.resolve("portd.toml");
         Files.writeString(config, "[host]\nbind = \"127.0.0.1\"\ngrace = \"200ms\"\n"
                 + "[services.http]\nport = 0\nroot = \"" + root + "\"\n");
-        portd = new PortdProcess(config);
+        portd = PortdProcess.serve(config);
         base = "http://127.0.0.1:" + portd.tcpPort("http");
     }
 
@@ -43,7 +49,7 @@ class HttpCurlIT {
     private static String[] curl(String... args) throws Exception {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "--max-time", "20"));
         command.addAll(java.util.List.of(args));
-        return PortdProcess.run(command.toArray(new String[0]));
+        return run(command.toArray(new String[0]));
     }
 
     private static String status(String... args) throws Exception {
@@ -97,5 +103,27 @@ class HttpCurlIT {
             assertThat(r[1]).as(path).doesNotContain("secret").matches("(?s).*\n(403|404)");
         }
         assertThat(status("--path-as-is", base + "/hello.txt%00")).isEqualTo("400");
+    }
+
+    /** Runs a command to its end (at most 30 s) and returns its exit code and standard output and error. */
+    private static String[] run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).start();
+        byte[][] streams = new byte[2][];
+        Thread err = new Thread(() -> {
+            try {
+                streams[1] = p.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                streams[1] = new byte[0];
+            }
+        });
+        err.start();
+        streams[0] = p.getInputStream().readAllBytes();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("timed out: " + String.join(" ", command));
+        }
+        err.join(5000);
+        return new String[] {Integer.toString(p.exitValue()), new String(streams[0], StandardCharsets.ISO_8859_1),
+                new String(streams[1], StandardCharsets.ISO_8859_1)};
     }
 }

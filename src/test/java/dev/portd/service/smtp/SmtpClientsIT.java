@@ -1,5 +1,7 @@
 package dev.portd.service.smtp;
 
+import dev.portd.support.PortdProcess;
+
 import static dev.portd.service.smtp.SmtpTestHosts.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -64,9 +66,9 @@ class SmtpClientsIT {
     @Test
     void pythonSmtplibDeliversPlainAndOverStartTls() throws Exception {
         Path maildir = dir.resolve("mail");
-        try (PortdProcess portd = PortdProcess.smtp(dir, maildir)) {
-            assertThat(run("python3", "-c", PYTHON, String.valueOf(portd.port()), "plain")).contains("ok");
-            assertThat(run("python3", "-c", PYTHON, String.valueOf(portd.port()), "tls")).contains("ok");
+        try (PortdProcess portd = SmtpProcess.start(dir, maildir)) {
+            assertThat(run("python3", "-c", PYTHON, String.valueOf(portd.tcpPort("smtp")), "plain")).contains("ok");
+            assertThat(run("python3", "-c", PYTHON, String.valueOf(portd.tcpPort("smtp")), "tls")).contains("ok");
             List<Path> stored = files(maildir, "new");
             assertThat(stored).hasSize(2);
             for (Path f : stored) {
@@ -87,8 +89,8 @@ class SmtpClientsIT {
         Path maildir = dir.resolve("mail");
         Path message = dir.resolve("msg.eml");
         Files.writeString(message, "Subject: sw\r\n\r\n..two dots\r\nbody from swaks\r\n");
-        try (PortdProcess portd = PortdProcess.smtp(dir, maildir)) {
-            String server = "127.0.0.1:" + portd.port();
+        try (PortdProcess portd = SmtpProcess.start(dir, maildir)) {
+            String server = "127.0.0.1:" + portd.tcpPort("smtp");
             String plain = run("swaks", "--server", server, "--from", "a@x.test", "--to", "b@y.test",
                     "--helo", "client.test", "--pipeline", "--data", "@" + message);
             assertThat(plain).contains("<-  250 2.0.0 OK: queued as");

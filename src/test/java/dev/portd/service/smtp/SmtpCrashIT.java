@@ -1,5 +1,7 @@
 package dev.portd.service.smtp;
 
+import dev.portd.support.PortdProcess;
+
 import static dev.portd.service.smtp.SmtpTestHosts.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,11 +51,11 @@ class SmtpCrashIT {
         Map<String, String> accepted = new ConcurrentHashMap<>();   // file name in new/ -> body
         Map<String, String> sent = new ConcurrentHashMap<>();       // subject -> body, whether accepted or not
         AtomicInteger acceptedCount = new AtomicInteger();
-        try (PortdProcess portd = PortdProcess.smtp(dir, maildir)) {
+        try (PortdProcess portd = SmtpProcess.start(dir, maildir)) {
             Thread[] clients = new Thread[CLIENTS];
             for (int c = 0; c < CLIENTS; c++) {
                 int client = c;
-                clients[c] = new Thread(() -> send(portd.port(), client, sent, accepted, acceptedCount), "client-" + c);
+                clients[c] = new Thread(() -> send(portd.tcpPort("smtp"), client, sent, accepted, acceptedCount), "client-" + c);
                 clients[c].start();
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> acceptedCount.get() >= ACCEPTED_BEFORE_KILL);
@@ -78,7 +80,7 @@ class SmtpCrashIT {
         }
         assertThat(inNew.size() - accepted.size()).isBetween(0, CLIENTS);
 
-        try (PortdProcess again = PortdProcess.smtp(dir, maildir)) {
+        try (PortdProcess again = SmtpProcess.start(dir, maildir)) {
             assertThat(files(maildir, "tmp")).isEmpty();
             assertThat(files(maildir, "new")).hasSameSizeAs(inNew);
         }
