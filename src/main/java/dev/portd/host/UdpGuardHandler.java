@@ -2,13 +2,12 @@ package dev.portd.host;
 
 import dev.portd.config.Cidr;
 import dev.portd.config.Limits;
+import dev.portd.service.SourceRateWindow;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,18 +27,17 @@ final class UdpGuardHandler extends ChannelInboundHandlerAdapter {
     static final Set<Integer> CLASSIC_PORTS = Set.of(7, 9, 13, 17, 19, 37);
     /** Sources remembered per one-second window; a flood of spoofed sources beyond it is dropped. */
     static final int MAX_SOURCES_PER_SECOND = 65_536;
-    private static final long WINDOW_NANOS = 1_000_000_000L;
 
     private final Limits limits;
     private final Set<Integer> hostUdpPorts;
     private final ServiceStats stats;
-    private final Map<InetAddress, int[]> counts = new HashMap<>();
-    private long windowStart = System.nanoTime();
+    private final SourceRateWindow replies;
 
     UdpGuardHandler(Limits limits, Set<Integer> hostUdpPorts, ServiceStats stats) {
         this.limits = limits;
         this.hostUdpPorts = hostUdpPorts;
         this.stats = stats;
+        this.replies = new SourceRateWindow(limits.udpRepliesPerSecond(), MAX_SOURCES_PER_SECOND);
     }
 
     @Override
@@ -71,26 +69,7 @@ final class UdpGuardHandler extends ChannelInboundHandlerAdapter {
         if (!limits.permits(address)) {
             return "denied";
         }
-        return overRate(address) ? "rate limit" : null;
-    }
-
-    private boolean overRate(InetAddress source) {
-        int limit = limits.udpRepliesPerSecond();
-        if (limit == 0) {
-            return false;
-        }
-        long now = System.nanoTime();
-        if (now - windowStart >= WINDOW_NANOS) {
-            counts.clear();
-            windowStart = now;
-        }
-        int[] n = counts.get(source);
-        if (n == null) {
-            if (counts.size() >= MAX_SOURCES_PER_SECOND) {
-                return true;
-            }
-            counts.put(source, n = new int[1]);
-        }
-        return ++n[0] > limit;
+        boolean limited = limits.udpRepliesPerSecond() > 0 && replies.overLimit(address);   // 0: no limit
+        return limited ? "rate limit" : null;
     }
 }

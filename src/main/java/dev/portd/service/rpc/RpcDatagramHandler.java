@@ -1,13 +1,12 @@
 package dev.portd.service.rpc;
 
+import dev.portd.service.SourceRateWindow;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -21,20 +20,17 @@ import java.util.function.Predicate;
 final class RpcDatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Sources remembered per one-second window; beyond it every amplifying call is dropped. */
     static final int MAX_SOURCES = 65_536;
-    private static final long WINDOW_NANOS = 1_000_000_000L;
 
     private final RpcDispatcher dispatcher;
     private final Predicate<RpcCall> amplifies;
-    private final int amplifyingPerSecond;
+    private final SourceRateWindow amplifyingCalls;
     private final Runnable onLimited;
-    private final Map<InetAddress, int[]> counts = new HashMap<>();
-    private long windowStart = System.nanoTime();
 
     RpcDatagramHandler(RpcDispatcher dispatcher, Predicate<RpcCall> amplifies, int amplifyingPerSecond,
                        Runnable onLimited) {
         this.dispatcher = dispatcher;
         this.amplifies = amplifies;
-        this.amplifyingPerSecond = amplifyingPerSecond;
+        this.amplifyingCalls = new SourceRateWindow(amplifyingPerSecond, MAX_SOURCES);
         this.onLimited = onLimited;
     }
 
@@ -43,7 +39,7 @@ final class RpcDatagramHandler extends SimpleChannelInboundHandler<DatagramPacke
         InetSocketAddress sender = packet.sender();
         RpcCaller caller = RpcCaller.inet(false, sender, packet.recipient());
         RpcCallDecoder.Result message = RpcCallDecoder.decode(packet.content());
-        if (message instanceof RpcCall call && amplifies.test(call) && !caller.isLocal() && overLimit(sender.getAddress())) {
+        if (message instanceof RpcCall call && amplifies.test(call) && !caller.isLocal() && amplifyingCalls.overLimit(sender.getAddress())) {
             onLimited.run();
             return;
         }
@@ -57,21 +53,5 @@ final class RpcDatagramHandler extends SimpleChannelInboundHandler<DatagramPacke
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
         ctx.fireChannelReadComplete();
-    }
-
-    private boolean overLimit(InetAddress source) {
-        long now = System.nanoTime();
-        if (now - windowStart >= WINDOW_NANOS) {
-            counts.clear();
-            windowStart = now;
-        }
-        int[] n = counts.get(source);
-        if (n == null) {
-            if (counts.size() >= MAX_SOURCES) {
-                return true;
-            }
-            counts.put(source, n = new int[1]);
-        }
-        return ++n[0] > amplifyingPerSecond;
     }
 }
