@@ -1,5 +1,6 @@
 package dev.portd.service.classic;
 
+import dev.portd.service.ReadPacing;
 import dev.portd.service.Service;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -40,18 +41,13 @@ final class EchoService implements Service {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-            if (!ctx.channel().isWritable()) {
-                ctx.channel().config().setAutoRead(false);
-            }
+            ReadPacing.flushAndPauseIfFull(ctx);
             ctx.fireChannelReadComplete();
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
-                ctx.channel().config().setAutoRead(true);
-            }
+            ReadPacing.resumeIfWritable(ctx);
             ctx.fireChannelWritabilityChanged();
         }
     }

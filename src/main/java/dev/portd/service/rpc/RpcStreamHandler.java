@@ -1,5 +1,6 @@
 package dev.portd.service.rpc;
 
+import dev.portd.service.ReadPacing;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,18 +52,13 @@ final class RpcStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush();
-        if (!ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(false);
-        }
+        ReadPacing.flushAndPauseIfFull(ctx);
         ctx.fireChannelReadComplete();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(true);
-        }
+        ReadPacing.resumeIfWritable(ctx);
         ctx.fireChannelWritabilityChanged();
     }
 }
