@@ -1,6 +1,7 @@
 package dev.portd;
 
 import dev.portd.cli.CheckCommand;
+import dev.portd.cli.ExitCodes;
 import dev.portd.cli.LoadCommand;
 import dev.portd.cli.LookupCommand;
 import dev.portd.cli.ScanCommand;
@@ -37,9 +38,9 @@ import picocli.CommandLine.Spec;
                 "  portd load echo 127.0.0.1:10007    load an echo service: round trips/s, latency, errors"})
 public final class Portd implements Runnable {
     public static final String VERSION = "0.1.0";
-    public static final int OK = 0;
-    public static final int INTERNAL_ERROR = 1;
-    public static final int REFUSED = 2;
+    public static final int OK = ExitCodes.OK;
+    public static final int INTERNAL_ERROR = ExitCodes.INTERNAL_ERROR;
+    public static final int REFUSED = ExitCodes.REFUSED;
 
     @Spec
     CommandSpec spec;

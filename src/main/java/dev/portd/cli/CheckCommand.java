@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.portd.config.Durations;
 import dev.portd.config.HostConfig;
-import dev.portd.config.ServiceConfig;
+import dev.portd.config.PlannedListener;
 import dev.portd.ports.PortHolders;
 import dev.portd.ports.Privilege;
-import dev.portd.service.Protocol;
+import dev.portd.service.ServiceKinds;
 import io.netty.util.NetUtil;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,16 +22,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code portd check}: validates a config without binding anything, prints what it would serve and
- * warns of the bind failures it can already foresee (a privileged port, a port already held).
+ * {@code portd check}: validates a config exactly as {@code serve} does, without binding; prints
+ * the listener plan and warns of the bind failures it can already foresee (a privileged port, a
+ * port already held). {@code --kinds} prints every kind with its options instead.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Validate a config without binding; print the listeners it would serve "
-                + "and warn of ports that are privileged or already held.", ""},
+        description = {"Validate a config as serve would, without binding; print the listeners it would "
+                + "serve and warn of ports that are privileged or already held.", ""},
         footer = {"", "Examples:",
                 "  portd check                             the built-in config",
                 "  portd check -c my.toml --port-offset 10000",
                 "  portd check -c my.toml --json           the same data as JSON",
+                "  portd check --kinds                     every service kind, its port and its options",
                 "", "Exit codes: 0 the config is valid (warnings included), 2 it is not (each problem listed)."})
 public final class CheckCommand implements Callable<Integer> {
     @Spec
@@ -41,41 +42,44 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     HostOptions options;
 
-    @Option(names = "--json", description = "Print the listeners and warnings as JSON.")
+    @Option(names = "--json", description = "Print the listeners and warnings (or, with --kinds, the kinds) as JSON.")
     boolean json;
 
-    /** One listener the config asks for. */
+    @Option(names = "--kinds", description = "Print every service kind: its default port, protocols and options.")
+    boolean kinds;
+
+    @Option(names = "--markdown", hidden = true, description = "With --kinds: the README's reference tables.")
+    boolean markdown;
+
+    /** One listener of the plan, as the table and the JSON show it. */
     record Planned(String service, String kind, String protocol, String address, int port) {
     }
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (kinds) {
+            KindsReference reference = new KindsReference(ServiceKinds.BUILT_IN);
+            out.print(json ? reference.json() : markdown ? reference.markdown() : reference.text());
+            out.flush();
+            return ExitCodes.OK;
+        }
         HostConfig config = options.load();
         List<Planned> planned = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         PortHolders holders = new PortHolders();
-        for (ServiceConfig s : config.services()) {
-            List<InetAddress> bind = s.bind().isEmpty() ? config.bind() : s.bind();
-            List<String> addresses = bind.isEmpty() ? List.of("*") : bind.stream().map(NetUtil::toAddressString).toList();
-            for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
-                if (!s.protocols().contains(p)) {
-                    continue;
-                }
-                for (String a : addresses) {
-                    planned.add(new Planned(s.name(), s.kind().name(), p.label(), a, s.port()));
-                }
-                String label = p.label() + "/" + s.port() + " " + s.name();
-                if (!Privilege.mayBind(s.port())) {
-                    warnings.add(label + ": ports below 1024 need root or CAP_NET_BIND_SERVICE; "
-                            + "run as root, or use --port-offset 10000");
-                }
-                var held = s.port() == 0 ? List.<PortHolders.Holder>of() : holders.of(p, s.port());
-                if (!held.isEmpty()) {
-                    warnings.add(label + ": address in use: " + PortHolders.describe(held, p, s.port()));
-                }
+        for (PlannedListener l : config.plan()) {
+            planned.add(new Planned(l.name(), l.kind(), l.protocol().label(),
+                    NetUtil.toAddressString(l.address().getAddress()), l.port()));
+            if (!Privilege.mayBind(l.port())) {
+                warnings.add(l.label() + ": ports below 1024 need root or CAP_NET_BIND_SERVICE; "
+                        + "run as root, or use --port-offset 10000");
+            }
+            var held = l.port() == 0 ? List.<PortHolders.Holder>of() : holders.of(l.protocol(), l.port());
+            if (!held.isEmpty()) {
+                warnings.add(l.label() + ": address in use: " + PortHolders.describe(held, l.protocol(), l.port()));
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("config", config.source());
@@ -84,7 +88,7 @@ public final class CheckCommand implements Callable<Integer> {
             doc.put("warnings", warnings);
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
         TextTable table = new TextTable("SERVICE", "KIND", "PROTO", "ADDRESS", "PORT");
         planned.forEach(l -> table.row(l.service(), l.kind(), l.protocol(), l.address(), l.port()));
@@ -92,9 +96,13 @@ public final class CheckCommand implements Callable<Integer> {
         for (String w : warnings) {
             out.println("warning: " + w);
         }
-        out.println(config.source() + ": OK, " + config.services().size() + " services, " + planned.size()
-                + " listeners" + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warnings"));
+        out.println(config.source() + ": OK, " + count(config.services().size(), "service") + ", "
+                + count(planned.size(), "listener") + (warnings.isEmpty() ? "" : ", " + count(warnings.size(), "warning")));
         out.flush();
-        return 0;
+        return ExitCodes.OK;
+    }
+
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -1,7 +1,9 @@
 package dev.portd.cli;
 
+import dev.portd.config.CommonOptions;
 import dev.portd.config.ConfigLoader;
 import dev.portd.config.HostConfig;
+import dev.portd.service.ServiceKinds;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -22,7 +24,8 @@ public final class HostOptions {
     Path config;
 
     @Option(names = "--port-offset", paramLabel = "N", defaultValue = "0",
-            description = "Add N to every configured port, e.g. 10000 serves echo on 10007. Default: ${DEFAULT-VALUE}.")
+            description = "Add N (0 or more) to every configured port, e.g. 10000 serves echo on 10007. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int portOffset;
 
     @Option(names = "--bind", paramLabel = "ADDR", split = ",",
@@ -35,7 +38,12 @@ public final class HostOptions {
 
     /** The config these options name, adjusted by them. */
     HostConfig load() {
-        HostConfig host = config == null ? ConfigLoader.loadDefault() : ConfigLoader.load(config);
+        if (portOffset < 0) {
+            throw new ParameterException(spec.commandLine(), "--port-offset " + portOffset
+                    + ": must be 0 or more; give the ports you want in a config instead (portd check --kinds)");
+        }
+        HostConfig host = config == null ? ConfigLoader.loadDefault(ServiceKinds.BUILT_IN)
+                : ConfigLoader.load(config, ServiceKinds.BUILT_IN);
         if (bind != null && !bind.isEmpty()) {
             List<InetAddress> addresses = new ArrayList<>();
             for (String text : bind) {
@@ -49,7 +57,7 @@ public final class HostOptions {
             host = host.withBind(addresses);
         }
         if (transport != null) {
-            if (!List.of("auto", "epoll", "io_uring", "nio").contains(transport)) {
+            if (!CommonOptions.TRANSPORT.choices().contains(transport)) {
                 throw new ParameterException(spec.commandLine(),
                         "--transport " + transport + ": use auto, epoll, io_uring or nio");
             }

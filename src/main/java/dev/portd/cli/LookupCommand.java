@@ -2,7 +2,6 @@ package dev.portd.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.portd.Portd;
 import dev.portd.config.Durations;
 import dev.portd.ports.ServiceNames;
 import dev.portd.service.rpc.NamesClient;
@@ -122,7 +121,7 @@ public final class LookupCommand implements Callable<Integer> {
             err.flush();
             return NOT_FOUND;
         }
-        return Portd.OK;
+        return ExitCodes.OK;
     }
 
     /** IANA's ports for that name over TCP and UDP (the registry shipped in the jar), or null. */
@@ -151,6 +150,6 @@ public final class LookupCommand implements Callable<Integer> {
     private static int fail(PrintWriter err, String message) {
         err.println("portd lookup: " + message);
         err.flush();
-        return Portd.REFUSED;
+        return ExitCodes.REFUSED;
     }
 }

@@ -4,21 +4,28 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.portd.service.OptionSpec;
-import dev.portd.service.Protocol;
+import dev.portd.ports.Cidr;
+import dev.portd.ports.Protocol;
+import dev.portd.service.KindCheck;
+import dev.portd.service.Option;
 import dev.portd.service.ServiceKind;
-import dev.portd.service.ServiceKinds;
 import dev.portd.service.ServiceOptions;
-import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,47 +36,51 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Reads a TOML host config into records, checking every key and value and reporting all problems
- * at once. The format is in the README; {@code config/portd.toml} is the default, also shipped in
- * the jar.
+ * Reads a TOML host config into records: every key checked against its declared {@link Option}
+ * (type, range), every kind's own {@link KindCheck} run, every problem reported at once with
+ * file:line, key, value and what is allowed. The one validation both {@code portd check} and
+ * {@code portd serve} go through. The kinds it knows are handed in (the table lives in
+ * {@code service/ServiceKinds}, chosen by the composition root).
  */
 public final class ConfigLoader {
     /** Where the default config sits in the jar (copied there from config/portd.toml by the build). */
     public static final String DEFAULT_RESOURCE = "/dev/portd/portd.toml";
     public static final String DEFAULT_SOURCE = "<built-in config/portd.toml>";
+    /** A config is a page of text; 1 MiB is a thousand times the default and bounds what we read. */
+    public static final int MAX_CONFIG_BYTES = 1 << 20;
 
-    static final Set<String> HOST_KEYS = Set.of("grace", "bind", "transport");
-    static final Set<String> TRANSPORTS = Set.of("auto", "epoll", "io_uring", "nio");
-    static final List<String> SERVICE_KEYS = List.of("kind", "port", "protocols", "bind", "enabled",
-            "max_connections", "per_source", "idle_timeout", "allow", "deny", "udp_replies_per_second");
+    /**
+     * What a config leaves out: a service without {@code port} gets its kind's port (serve) or a
+     * free one (embedded hosts and tests), and a host without {@code bind} listens on every address
+     * (serve) or on {@code bind} (embedded: loopback).
+     */
+    public record Defaults(boolean freePorts, List<InetAddress> bind) {
+        public static final Defaults SERVE = new Defaults(false, List.of());
+        public static final Defaults EMBEDDED = new Defaults(true, List.of(InetAddress.getLoopbackAddress()));
+    }
 
     private final String source;
     private final KeyLines lines;
+    private final List<ServiceKind> kinds;
+    private final Defaults defaults;
     /** Problems with their line (0: none), reported in line order. */
     private final List<Map.Entry<Integer, String>> problems = new ArrayList<>();
 
-    private ConfigLoader(String source, String text) {
+    private ConfigLoader(String source, String text, List<ServiceKind> kinds, Defaults defaults) {
         this.source = source;
         this.lines = new KeyLines(text);
+        this.kinds = List.copyOf(kinds);
+        this.defaults = defaults;
     }
 
-    /** Reads and checks a config file. */
-    public static HostConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(List.of(file + ": no such file; give an existing config with --config, "
-                    + "or leave --config out to use the built-in one"));
-        } catch (IOException e) {
-            throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
-        }
-        return parse(text, file.toString());
+    /** Reads and checks a config file: a regular file of UTF-8 text, at most {@link #MAX_CONFIG_BYTES}. */
+    public static HostConfig load(Path file, List<ServiceKind> kinds) {
+        return parse(read(file), file.toString(), kinds, Defaults.SERVE);
     }
 
-    /** The default config: every classic service on its well-known port, TCP and UDP. */
-    public static HostConfig loadDefault() {
-        return parse(defaultText(), DEFAULT_SOURCE);
+    /** The default config: every built-in service on its well-known port. */
+    public static HostConfig loadDefault(List<ServiceKind> kinds) {
+        return parse(defaultText(), DEFAULT_SOURCE, kinds, Defaults.SERVE);
     }
 
     /** The text of the default config, as shipped in the jar. */
@@ -84,16 +95,80 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The text of a config file, refusing at once (without reading it into memory) a directory, a
+     * FIFO, a device, a file over 1 MiB, and bytes that are not UTF-8.
+     */
+    static String read(Path file) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw refused(file + ": no such file; give an existing config with --config, "
+                    + "or leave --config out to use the built-in one");
+        } catch (IOException e) {
+            throw refused(file + ": cannot read: " + e.getMessage());
+        }
+        if (attributes.isDirectory()) {
+            throw refused(file + ": is a directory; give a config file (TOML), e.g. --config config/portd.toml");
+        }
+        if (!attributes.isRegularFile()) {
+            throw refused(file + ": is not a regular file (a FIFO, socket or device); give a config file (TOML)");
+        }
+        if (attributes.size() > MAX_CONFIG_BYTES) {
+            throw refused(file + ": is " + attributes.size() + " bytes; a config may be at most 1 MiB ("
+                    + MAX_CONFIG_BYTES + " bytes)");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);   // the file may have grown since the stat
+        } catch (AccessDeniedException e) {
+            throw refused(file + ": cannot read: permission denied");
+        } catch (IOException e) {
+            throw refused(file + ": cannot read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_CONFIG_BYTES) {
+            throw refused(file + ": is over 1 MiB; a config may be at most " + MAX_CONFIG_BYTES + " bytes");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            int at = firstBadByte(bytes);
+            throw refused(file + ": is not UTF-8 text (byte " + at + " cannot start or continue a character); "
+                    + "a config is TOML, which is UTF-8");
+        }
+    }
+
+    private static int firstBadByte(byte[] bytes) {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        var out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        var result = decoder.decode(in, out, true);
+        return result.isError() ? in.position() : bytes.length;
+    }
+
+    private static ConfigException refused(String problem) {
+        return new ConfigException(List.of(problem));
+    }
+
+    /** Parses and checks config text with the defaults of {@code portd serve}. */
+    public static HostConfig parse(String text, String source, List<ServiceKind> kinds) {
+        return parse(text, source, kinds, Defaults.SERVE);
+    }
+
     /** Parses and checks config text; {@code source} names it in messages. */
-    public static HostConfig parse(String text, String source) {
-        ConfigLoader loader = new ConfigLoader(source, text);
+    public static HostConfig parse(String text, String source, List<ServiceKind> kinds, Defaults defaults) {
+        ConfigLoader loader = new ConfigLoader(source, text, kinds, defaults);
         JsonNode root;
         try {
             root = new TomlMapper().readTree(text);
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             String where = at == null || at.getLineNr() < 1 ? source : source + ":" + at.getLineNr();
-            throw new ConfigException(List.of(where + ": not valid TOML: " + e.getOriginalMessage()));
+            throw refused(where + ": not valid TOML: " + e.getOriginalMessage());
+        } catch (RuntimeException e) {   // the parser's own limits (nesting, number length) and its bugs
+            throw refused(source + ": not valid TOML: " + e.getMessage());
         }
         HostConfig config = loader.host(root == null ? new TomlMapper().createObjectNode() : root);
         if (!loader.problems.isEmpty()) {
@@ -104,23 +179,11 @@ public final class ConfigLoader {
     }
 
     private HostConfig host(JsonNode root) {
-        Duration grace = HostConfig.DEFAULT_GRACE;
-        List<InetAddress> bind = List.of();
-        String transport = "auto";
         unknownKeys(root, "", Set.of("host", "services"));
-        JsonNode host = root.path("host");
-        if (!host.isMissingNode() && table(host, "host")) {
-            unknownKeys(host, "host", HOST_KEYS);
-            if (host.has("grace")) {
-                grace = duration(host.get("grace"), "host.grace", grace);
-            }
-            if (host.has("bind")) {
-                bind = addresses(host.get("bind"), "host.bind");
-            }
-            if (host.has("transport")) {
-                transport = oneOf(host.get("transport"), "host.transport", TRANSPORTS, transport);
-            }
-        }
+        Map<String, Object> host = values(root.path("host"), "host", CommonOptions.HOST);
+        Duration grace = get(host, CommonOptions.GRACE);
+        List<InetAddress> bind = host.containsKey("bind") ? get(host, CommonOptions.HOST_BIND) : defaults.bind();
+        String transport = get(host, CommonOptions.TRANSPORT);
         List<ServiceConfig> services = new ArrayList<>();
         JsonNode table = root.path("services");
         if (!table.isMissingNode() && table(table, "services")) {
@@ -135,8 +198,11 @@ public final class ConfigLoader {
         if (services.isEmpty() && problems.isEmpty()) {
             problem("services", null, "no service is configured; add one, e.g. [services.echo] with port = 7");
         }
-        checkConflicts(services, bind);
-        return new HostConfig(source, grace, bind, transport, services);
+        Set<Integer> loopPorts = kinds.stream().filter(ServiceKind::answersAnyDatagram)
+                .map(ServiceKind::defaultPort).collect(Collectors.toUnmodifiableSet());
+        HostConfig config = new HostConfig(source, grace, bind, transport, services, loopPorts);
+        checkConflicts(config);
+        return config;
     }
 
     private ServiceConfig service(String name, JsonNode node) {
@@ -145,38 +211,70 @@ public final class ConfigLoader {
             return null;
         }
         ServiceKind kind = kind(name, node, at);
-        List<String> allowed = new ArrayList<>(SERVICE_KEYS);
+        List<Option<?>> allowed = new ArrayList<>(CommonOptions.SERVICE);
         if (kind != null) {
-            kind.options().forEach(o -> allowed.add(o.key()));
+            allowed.addAll(kind.options());
         }
-        if (kind != null || node.has("kind")) {
-            unknownKeys(node, at, allowed);
+        if (kind == null && !node.has("kind")) {
+            return null;   // nothing more can be said of a table whose kind is unknown
         }
-        if (node.has("enabled") && !bool(node.get("enabled"), at + ".enabled", true)) {
+        Map<String, Object> common = values(node, at, kind == null ? CommonOptions.SERVICE : allowed);
+        if (kind == null || !(Boolean) get(common, CommonOptions.ENABLED)) {
             return null;
         }
-        int port = kind == null ? 0 : kind.defaultPort();
-        if (node.has("port")) {
-            port = (int) integer(node.get("port"), at + ".port", 0, 65535, port,
-                    "must be 1..65535, or 0 for a free port chosen at start");
+        int port = common.containsKey("port") ? get(common, CommonOptions.PORT)
+                : defaults.freePorts() ? 0 : kind.defaultPort();
+        Set<Protocol> protocols = kind.protocols();
+        if (common.containsKey("protocols")) {
+            protocols = protocols(get(common, CommonOptions.PROTOCOLS), node.get("protocols"), at, kind);
         }
-        Set<Protocol> protocols = kind == null ? Set.of() : kind.protocols();
-        if (node.has("protocols")) {
-            protocols = protocols(node.get("protocols"), at + ".protocols", kind);
+        Limits limits = new Limits(get(common, CommonOptions.MAX_CONNECTIONS), get(common, CommonOptions.PER_SOURCE),
+                get(common, CommonOptions.IDLE_TIMEOUT), get(common, CommonOptions.ALLOW),
+                get(common, CommonOptions.DENY), get(common, CommonOptions.UDP_REPLIES_PER_SECOND));
+        Map<String, Object> own = new LinkedHashMap<>();
+        for (Option<?> o : kind.options()) {
+            if (common.containsKey(o.key())) {
+                own.put(o.key(), common.get(o.key()));
+            }
         }
-        List<InetAddress> bind = node.has("bind") ? addresses(node.get("bind"), at + ".bind") : List.of();
-        Limits limits = limits(node, at);
-        if (kind == null) {
-            return null;
-        }
-        ServiceOptions options = options(node, at, kind);
+        ServiceOptions options = new ServiceOptions(own);
+        kind.check().check(options, (option, message) -> problem(at + "." + option.key(), node.get(option.key()), message));
+        List<InetAddress> bind = get(common, CommonOptions.BIND);
         return new ServiceConfig(name, kind, port, protocols, bind, limits, options);
     }
 
+    /** Reads every key of a table that one of {@code options} declares; the rest are unknown keys. */
+    private Map<String, Object> values(JsonNode node, String at, List<Option<?>> options) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (node.isMissingNode() || !table(node, at)) {
+            return values;
+        }
+        unknownKeys(node, at, options.stream().map(Option::key).toList());
+        for (Option<?> o : options) {
+            JsonNode value = node.get(o.key());
+            if (value == null || o == CommonOptions.KIND) {
+                continue;
+            }
+            OptionReader.Read read = OptionReader.read(o, value);
+            if (read.problem() != null) {
+                problem(at + "." + o.key(), value, read.problem());
+            } else {
+                values.put(o.key(), read.value());
+            }
+        }
+        return values;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T get(Map<String, Object> values, Option<T> option) {
+        Object v = values.get(option.key());
+        return v == null ? option.defaultValue() : (T) v;
+    }
+
     private ServiceKind kind(String name, JsonNode node, String at) {
-        String known = ServiceKinds.all().stream().map(ServiceKind::name).collect(Collectors.joining(", "));
+        String known = kinds.stream().map(ServiceKind::name).collect(Collectors.joining(", "));
         if (!node.has("kind")) {
-            ServiceKind kind = ServiceKinds.find(name);
+            ServiceKind kind = find(name);
             if (kind == null) {
                 problem(at, null, "no kind given and \"" + name + "\" is not a kind; add kind = \"...\" (one of: "
                         + known + ")");
@@ -184,89 +282,66 @@ public final class ConfigLoader {
             return kind;
         }
         JsonNode value = node.get("kind");
-        ServiceKind kind = value.isTextual() ? ServiceKinds.find(value.asText()) : null;
+        ServiceKind kind = value.isTextual() ? find(value.asText()) : null;
         if (kind == null) {
-            problem(at + ".kind", value, "unknown kind; use one of: " + known);
+            String hint = value.isTextual() ? Suggest.closest(value.asText(),
+                    kinds.stream().map(ServiceKind::name).toList()) : null;
+            problem(at + ".kind", value, "unknown kind; " + (hint == null ? "" : "did you mean \"" + hint + "\"? ")
+                    + "use one of: " + known);
         }
         return kind;
     }
 
-    private Limits limits(JsonNode node, String at) {
-        Limits d = Limits.DEFAULT;
-        int max = (int) optionalInt(node, at, "max_connections", 0, 10_000_000, d.maxConnections());
-        int perSource = (int) optionalInt(node, at, "per_source", 0, 10_000_000, d.perSource());
-        int udp = (int) optionalInt(node, at, "udp_replies_per_second", 0, 100_000_000, d.udpRepliesPerSecond());
-        Duration idle = node.has("idle_timeout")
-                ? duration(node.get("idle_timeout"), at + ".idle_timeout", d.idleTimeout()) : d.idleTimeout();
-        List<Cidr> allow = node.has("allow") ? ranges(node.get("allow"), at + ".allow") : d.allow();
-        List<Cidr> deny = node.has("deny") ? ranges(node.get("deny"), at + ".deny") : d.deny();
-        return new Limits(max, perSource, idle, allow, deny, udp);
-    }
-
-    private long optionalInt(JsonNode node, String at, String key, long min, long max, long fallback) {
-        if (!node.has(key)) {
-            return fallback;
-        }
-        return integer(node.get(key), at + "." + key, min, max, fallback,
-                "must be an integer " + min + ".." + max + " (0: no limit)");
-    }
-
-    private ServiceOptions options(JsonNode node, String at, ServiceKind kind) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (OptionSpec spec : kind.options()) {
-            JsonNode value = node.get(spec.key());
-            if (value == null) {
-                continue;
+    private ServiceKind find(String name) {
+        for (ServiceKind k : kinds) {
+            if (k.name().equals(name)) {
+                return k;
             }
-            String path = at + "." + spec.key();
-            Object parsed = switch (spec.type()) {
-                case STRING, PATH -> value.isTextual() ? value.asText() : null;
-                case INTEGER -> value.isIntegralNumber() ? value.asLong() : null;
-                case BOOLEAN -> value.isBoolean() ? value.asBoolean() : null;
-                case DURATION -> value.isTextual() ? Durations.parse(value.asText()) : null;
-                case STRING_LIST -> strings(value);
-            };
-            if (parsed == null) {
-                problem(path, value, "must be " + spec.type().expected() + ": " + spec.description());
+        }
+        return null;
+    }
+
+    private Set<Protocol> protocols(List<String> names, JsonNode value, String at, ServiceKind kind) {
+        Set<Protocol> result = EnumSet.noneOf(Protocol.class);
+        for (String name : names) {
+            Protocol p = Protocol.parse(name);
+            if (!kind.protocols().contains(p)) {
+                problem(at + ".protocols", value, kind.name() + " does not serve " + p.label() + "; it serves "
+                        + kind.protocols().stream().map(Protocol::label).sorted().collect(Collectors.joining(" and ")));
             } else {
-                values.put(spec.key(), parsed);
+                result.add(p);
             }
         }
-        return new ServiceOptions(values);
+        return result.isEmpty() ? kind.protocols() : result;
     }
 
-    private void checkConflicts(List<ServiceConfig> services, List<InetAddress> hostBind) {
-        for (int i = 0; i < services.size(); i++) {
+    /** Two listeners on the same protocol and port collide when their addresses overlap. */
+    private void checkConflicts(HostConfig config) {
+        List<PlannedListener> plan = config.plan();
+        Set<String> reported = new TreeSet<>();
+        for (int i = 0; i < plan.size(); i++) {
             for (int j = 0; j < i; j++) {
-                ServiceConfig a = services.get(j);
-                ServiceConfig b = services.get(i);
-                if (a.port() == 0 || a.port() != b.port() || !overlap(effective(a, hostBind), effective(b, hostBind))) {
+                PlannedListener a = plan.get(j);
+                PlannedListener b = plan.get(i);
+                if (a.port() == 0 || a.port() != b.port() || a.protocol() != b.protocol()
+                        || a.service() == b.service() || !overlap(a.address().getAddress(), b.address().getAddress())) {
                     continue;
                 }
-                for (Protocol p : Protocol.values()) {
-                    if (a.protocols().contains(p) && b.protocols().contains(p)) {
-                        problem("services." + b.name() + ".port", null, p.label() + "/" + b.port()
-                                + " is already served by services." + a.name() + "; choose another port or protocol");
-                    }
+                String message = b.protocol().label() + "/" + b.port() + " is already served by services."
+                        + a.name() + "; choose another port or protocol";
+                if (reported.add(b.name() + message)) {
+                    problem("services." + b.name() + ".port", null, message);
                 }
             }
         }
     }
 
-    private static List<InetAddress> effective(ServiceConfig s, List<InetAddress> hostBind) {
-        return s.bind().isEmpty() ? hostBind : s.bind();
+    /** Two addresses collide when either is "every address" or they are the same. */
+    private static boolean overlap(InetAddress a, InetAddress b) {
+        return a.isAnyLocalAddress() || b.isAnyLocalAddress() || Cidr.unmapped(a).equals(Cidr.unmapped(b));
     }
 
-    /** Two bind sets collide when either is "every address" or they share one. */
-    private static boolean overlap(List<InetAddress> a, List<InetAddress> b) {
-        if (a.isEmpty() || b.isEmpty() || a.stream().anyMatch(InetAddress::isAnyLocalAddress)
-                || b.stream().anyMatch(InetAddress::isAnyLocalAddress)) {
-            return true;
-        }
-        return a.stream().anyMatch(b::contains);
-    }
-
-    // ---- values ----
+    // ---- tables and keys ----
 
     private boolean table(JsonNode node, String at) {
         if (node.isObject()) {
@@ -276,121 +351,16 @@ public final class ConfigLoader {
         return false;
     }
 
-    private void unknownKeys(JsonNode node, String at, java.util.Collection<String> allowed) {
+    private void unknownKeys(JsonNode node, String at, Collection<String> allowed) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
                 String path = at.isEmpty() ? key : at + "." + key;
-                problem(path, null, "unknown key; allowed here: " + String.join(", ", new TreeSet<>(allowed)));
+                String hint = Suggest.closest(key, allowed);
+                problem(path, null, "unknown key; " + (hint == null ? "" : "did you mean " + hint + "? ")
+                        + "allowed here: " + String.join(", ", new TreeSet<>(allowed)));
             }
         }
-    }
-
-    private long integer(JsonNode value, String at, long min, long max, long fallback, String rule) {
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
-            problem(at, value, rule);
-            return fallback;
-        }
-        return value.asLong();
-    }
-
-    private boolean bool(JsonNode value, String at, boolean fallback) {
-        if (!value.isBoolean()) {
-            problem(at, value, "must be true or false");
-            return fallback;
-        }
-        return value.asBoolean();
-    }
-
-    private Duration duration(JsonNode value, String at, Duration fallback) {
-        Duration d = value.isTextual() ? Durations.parse(value.asText()) : null;
-        if (d == null) {
-            problem(at, value, "must be a duration such as \"5s\", \"250ms\", \"10m\" or \"1h\"");
-            return fallback;
-        }
-        return d;
-    }
-
-    private String oneOf(JsonNode value, String at, Set<String> allowed, String fallback) {
-        if (!value.isTextual() || !allowed.contains(value.asText())) {
-            problem(at, value, "must be one of: " + String.join(", ", new TreeSet<>(allowed)));
-            return fallback;
-        }
-        return value.asText();
-    }
-
-    private Set<Protocol> protocols(JsonNode value, String at, ServiceKind kind) {
-        List<String> names = strings(value);
-        Set<Protocol> result = EnumSet.noneOf(Protocol.class);
-        if (names == null || names.isEmpty()) {
-            problem(at, value, "must be a list of \"tcp\" and \"udp\", e.g. [\"tcp\", \"udp\"]");
-            return kind == null ? Set.of() : kind.protocols();
-        }
-        for (String name : names) {
-            Protocol p = Protocol.parse(name);
-            if (p == null) {
-                problem(at, value, "\"" + name + "\" is not a protocol; use \"tcp\" or \"udp\"");
-            } else if (kind != null && !kind.protocols().contains(p)) {
-                problem(at, value, kind.name() + " does not serve " + p.label() + "; it serves "
-                        + kind.protocols().stream().map(Protocol::label).sorted().collect(Collectors.joining(" and ")));
-            } else {
-                result.add(p);
-            }
-        }
-        return result.isEmpty() && kind != null ? kind.protocols() : result;
-    }
-
-    private List<InetAddress> addresses(JsonNode value, String at) {
-        List<String> texts = strings(value);
-        List<InetAddress> result = new ArrayList<>();
-        if (texts == null) {
-            problem(at, value, "must be an IP address or a list of them, e.g. \"127.0.0.1\" or [\"127.0.0.1\", \"::1\"]");
-            return result;
-        }
-        for (String text : texts) {
-            InetAddress a = NetUtil.createInetAddressFromIpAddressString(text.strip());
-            if (a == null) {
-                problem(at, value, "\"" + text + "\" is not an IP address; use e.g. \"127.0.0.1\", \"::1\" or \"::\" for all");
-            } else {
-                result.add(a);
-            }
-        }
-        return result;
-    }
-
-    private List<Cidr> ranges(JsonNode value, String at) {
-        List<String> texts = strings(value);
-        List<Cidr> result = new ArrayList<>();
-        if (texts == null) {
-            problem(at, value, "must be a list of addresses or CIDR ranges, e.g. [\"10.0.0.0/8\", \"::1\"]");
-            return result;
-        }
-        for (String text : texts) {
-            try {
-                result.add(Cidr.parse(text));
-            } catch (IllegalArgumentException e) {
-                problem(at, value, e.getMessage());
-            }
-        }
-        return result;
-    }
-
-    /** A string or an array of strings as a list; null for anything else. */
-    private static List<String> strings(JsonNode value) {
-        if (value.isTextual()) {
-            return List.of(value.asText());
-        }
-        if (!value.isArray()) {
-            return null;
-        }
-        List<String> result = new ArrayList<>();
-        for (JsonNode item : value) {
-            if (!item.isTextual()) {
-                return null;
-            }
-            result.add(item.asText());
-        }
-        return result;
     }
 
     private void problem(String path, JsonNode value, String message) {

@@ -1,9 +1,15 @@
 package dev.portd.config;
 
+import dev.portd.ports.Protocol;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A whole host: where its config came from, how it drains, its default bind addresses and its
@@ -15,40 +21,80 @@ import java.util.List;
  *                  IPv6 (one dual-stack socket)
  * @param transport {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}
  * @param services  the services, in config order
+ * @param loopPorts the well-known ports of the kinds that answer any datagram: a datagram from one
+ *                  of them is another server's answer, never answered (the loop guard)
  */
 public record HostConfig(String source, Duration grace, List<InetAddress> bind, String transport,
-                         List<ServiceConfig> services) {
-
-    /** Connections get five seconds to finish after SIGTERM, as systemd's stop jobs expect far less than their 90 s. */
-    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+                         List<ServiceConfig> services, Set<Integer> loopPorts) {
 
     public HostConfig {
         bind = List.copyOf(bind);
         services = List.copyOf(services);
+        loopPorts = Set.copyOf(loopPorts);
     }
 
     /**
-     * Adds {@code offset} to every port except 0 ({@code --port-offset 10000} puts echo on 10007).
-     * Throws ConfigException naming each port pushed past 65535.
+     * Every listener this config asks for, in config order: each service, on each of its addresses
+     * (its own, else the host's, else every address), TCP before UDP.
+     */
+    public List<PlannedListener> plan() {
+        List<PlannedListener> plan = new ArrayList<>();
+        for (ServiceConfig s : services) {
+            for (InetAddress address : addresses(s)) {
+                for (Protocol p : Protocol.values()) {
+                    if (s.protocols().contains(p)) {
+                        plan.add(new PlannedListener(s, p, new InetSocketAddress(address, s.port())));
+                    }
+                }
+            }
+        }
+        return plan;
+    }
+
+    private List<InetAddress> addresses(ServiceConfig s) {
+        if (!s.bind().isEmpty()) {
+            return s.bind();
+        }
+        if (!bind.isEmpty()) {
+            return bind;
+        }
+        return List.of(everyAddress());
+    }
+
+    /** {@code ::} (one dual-stack socket for IPv4 and IPv6) where the host has IPv6, else {@code 0.0.0.0}. */
+    static InetAddress everyAddress() {
+        boolean ipv6 = !NetUtil.isIpV4StackPreferred()
+                && (!System.getProperty("os.name").startsWith("Linux") || Files.exists(Path.of("/proc/net/if_inet6")));
+        return NetUtil.createInetAddressFromIpAddressString(ipv6 ? "::" : "0.0.0.0");
+    }
+
+    /**
+     * Adds {@code offset} (0 or more) to every port except 0 ({@code --port-offset 10000} puts echo
+     * on 10007). Throws ConfigException naming each service pushed past 65535.
      */
     public HostConfig withPortOffset(int offset) {
+        if (offset < 0) {
+            throw new ConfigException(List.of("--port-offset " + offset + ": must be 0 or more; "
+                    + "give the ports you want in the config instead"));
+        }
         if (offset == 0) {
             return this;
         }
         List<String> problems = new ArrayList<>();
         List<ServiceConfig> moved = new ArrayList<>();
         for (ServiceConfig s : services) {
-            int port = s.port() == 0 ? 0 : s.port() + offset;
-            if (port < 0 || port > 65535) {
+            long port = s.port() == 0 ? 0 : (long) s.port() + offset;
+            if (port > 65535) {
                 problems.add(source + ": services." + s.name() + ".port = " + s.port() + " with --port-offset "
-                        + offset + " gives " + port + ": must be 1..65535; use a smaller offset");
+                        + offset + " gives " + port + ": must be 1..65535; use an offset of at most "
+                        + (65535 - s.port()));
             }
-            moved.add(s.withPort(port));
+            moved.add(s.withPort((int) Math.min(port, 65535)));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new HostConfig(source, grace, bind, transport, moved);
+        return new HostConfig(source, grace, bind, transport, moved, loopPorts);
     }
 
     /** The same host listening on these addresses only ({@code --bind}), overriding every service's. */
@@ -57,14 +103,14 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
         for (ServiceConfig s : services) {
             rebound.add(s.withBind(List.of()));
         }
-        return new HostConfig(source, grace, addresses, transport, rebound);
+        return new HostConfig(source, grace, addresses, transport, rebound, loopPorts);
     }
 
     public HostConfig withTransport(String name) {
-        return new HostConfig(source, grace, bind, name, services);
+        return new HostConfig(source, grace, bind, name, services, loopPorts);
     }
 
     public HostConfig withGrace(Duration newGrace) {
-        return new HostConfig(source, newGrace, bind, transport, services);
+        return new HostConfig(source, newGrace, bind, transport, services, loopPorts);
     }
 }

@@ -1,6 +1,6 @@
 package dev.portd.config;
 
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import dev.portd.service.ServiceKind;
 import dev.portd.service.ServiceOptions;
 import java.net.InetAddress;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One configured service: which kind, where it listens, and its limits.
+ * One configured service, checked: which kind, where it listens, its limits and its own options.
  *
  * @param name      the table name in the config, unique in the host, e.g. {@code echo}
  * @param kind      what it serves
@@ -16,7 +16,7 @@ import java.util.Set;
  * @param protocols TCP, UDP or both
  * @param bind      the addresses it listens on; empty means the host's default
  * @param limits    limits and access rules
- * @param options   the kind's own options
+ * @param options   the kind's own options, valid by their declarations and the kind's check
  */
 public record ServiceConfig(String name, ServiceKind kind, int port, Set<Protocol> protocols,
                             List<InetAddress> bind, Limits limits, ServiceOptions options) {
@@ -26,29 +26,11 @@ public record ServiceConfig(String name, ServiceKind kind, int port, Set<Protoco
         bind = List.copyOf(bind);
     }
 
-    /** This kind with its defaults under its own name, on the given port. */
-    public static ServiceConfig of(ServiceKind kind, int port) {
-        return new ServiceConfig(kind.name(), kind, port, kind.protocols(), List.of(), Limits.DEFAULT,
-                ServiceOptions.NONE);
-    }
-
     public ServiceConfig withPort(int newPort) {
         return new ServiceConfig(name, kind, newPort, protocols, bind, limits, options);
     }
 
     public ServiceConfig withBind(List<InetAddress> addresses) {
         return new ServiceConfig(name, kind, port, protocols, addresses, limits, options);
-    }
-
-    public ServiceConfig withLimits(Limits newLimits) {
-        return new ServiceConfig(name, kind, port, protocols, bind, newLimits, options);
-    }
-
-    public ServiceConfig withOptions(ServiceOptions newOptions) {
-        return new ServiceConfig(name, kind, port, protocols, bind, limits, newOptions);
-    }
-
-    public ServiceConfig withProtocols(Set<Protocol> newProtocols) {
-        return new ServiceConfig(name, kind, port, newProtocols, bind, limits, options);
     }
 }

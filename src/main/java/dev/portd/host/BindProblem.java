@@ -2,7 +2,7 @@ package dev.portd.host;
 
 import dev.portd.ports.PortHolders;
 import dev.portd.ports.Privilege;
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.portd.host;
 
-import dev.portd.config.Cidr;
+import dev.portd.ports.Cidr;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

@@ -12,14 +12,14 @@ import java.util.Set;
  */
 final class DatagramInitializer extends ChannelInitializer<Channel> {
     private final Limits limits;
-    private final Set<Integer> hostUdpPorts;
+    private final Set<Integer> loopPorts;
     private final ServiceStats stats;
     private final Service service;
     private final TrafficCounterHandler traffic;
 
-    DatagramInitializer(Limits limits, Set<Integer> hostUdpPorts, ServiceStats stats, Service service) {
+    DatagramInitializer(Limits limits, Set<Integer> loopPorts, ServiceStats stats, Service service) {
         this.limits = limits;
-        this.hostUdpPorts = hostUdpPorts;
+        this.loopPorts = loopPorts;
         this.stats = stats;
         this.service = service;
         this.traffic = new TrafficCounterHandler(stats);
@@ -29,7 +29,7 @@ final class DatagramInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ch.pipeline().addLast("empty", EmptyDatagramHandler.INSTANCE);
         ch.pipeline().addLast("traffic", traffic);
-        ch.pipeline().addLast("guard", new UdpGuardHandler(limits, hostUdpPorts, stats));
+        ch.pipeline().addLast("guard", new UdpGuardHandler(limits, loopPorts, stats));
         service.initDatagram(ch);
         ch.pipeline().addLast("tail", DatagramTailHandler.INSTANCE);
     }

@@ -3,15 +3,15 @@ package dev.portd.host;
 import dev.portd.config.ConfigException;
 import dev.portd.config.HostConfig;
 import dev.portd.config.Limits;
+import dev.portd.config.PlannedListener;
 import dev.portd.config.ServiceConfig;
 import dev.portd.service.HostEvent;
 import dev.portd.service.HostView;
 import dev.portd.service.OptionException;
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import dev.portd.service.Service;
 import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceKind;
-import dev.portd.service.ServiceKinds;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -29,10 +29,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Embedded in a test, on loopback and ports chosen by the system:
  * <pre>{@code
- * try (Host host = Host.builder().service("echo").service("daytime").start();
+ * try (Host host = Host.builder(ServiceKinds.BUILT_IN).service("echo").service("daytime").start();
  *      Socket socket = new Socket("127.0.0.1", host.tcpPort("echo"))) {
  *     socket.getOutputStream().write("hello\n".getBytes(US_ASCII));
  *     ...
@@ -79,7 +76,8 @@ public final class Host implements HostView, AutoCloseable {
     private final List<Channel> listenerChannels = new ArrayList<>();
     private final List<Listener> listeners = new ArrayList<>();
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
-    private final Set<Integer> udpPorts = ConcurrentHashMap.newKeySet();
+    /** What the loop guard never answers: the config's loop ports, then this host's UDP ports as they are bound. */
+    private final Set<Integer> guardedPorts = ConcurrentHashMap.newKeySet();
     private final RefusalLog refusals = new RefusalLog();
     private Instant startedAt;
     private boolean closed;
@@ -88,13 +86,11 @@ public final class Host implements HostView, AutoCloseable {
 
     /** One configured service with its instance and counters. */
     private record Running(ServiceConfig config, Service service, ServiceStats stats, ConnectionGate gate) {
-        String label(Protocol p, int port) {
-            return p.label() + "/" + port + " " + config.name();
-        }
     }
 
     private Host(HostConfig config, Clock clock) {
         this.config = config;
+        this.guardedPorts.addAll(config.loopPorts());
         this.transport = transport(config);
         this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, new DefaultThreadFactory("portd-blocking", true));
         List<String> problems = new ArrayList<>();
@@ -105,6 +101,7 @@ public final class Host implements HostView, AutoCloseable {
                 services.add(new Running(s, s.kind().factory().apply(ctx), new ServiceStats(),
                         new ConnectionGate(l.maxConnections(), l.perSource())));
             } catch (OptionException e) {
+                // the world changed since the config was checked (a file removed, a disk full)
                 problems.add(config.source() + ": services." + s.name() + "." + e.key() + ": " + e.getMessage());
             }
         }
@@ -158,25 +155,23 @@ public final class Host implements HostView, AutoCloseable {
         return host;
     }
 
-    /** A builder for an embedded host: loopback, ports chosen by the system unless given. */
-    public static HostBuilder builder() {
-        return new HostBuilder();
+    /**
+     * A builder for an embedded host of these kinds ({@code ServiceKinds.BUILT_IN}, or a test's own):
+     * loopback, ports chosen by the system unless given.
+     */
+    public static HostBuilder builder(List<ServiceKind> kinds) {
+        return new HostBuilder(kinds);
     }
 
     private void bindAll() {
-        record Pending(Running service, Protocol protocol, InetSocketAddress address, ChannelFuture future) {
+        record Pending(PlannedListener planned, Running service, ChannelFuture future) {
         }
         InheritedSockets inherited = inheritedSockets();
         List<Pending> pending = new ArrayList<>();
-        for (Running r : services) {
-            for (InetAddress address : addresses(r.config())) {
-                InetSocketAddress at = new InetSocketAddress(address, r.config().port());
-                for (Protocol p : List.of(Protocol.TCP, Protocol.UDP)) {
-                    if (r.config().protocols().contains(p)) {
-                        pending.add(new Pending(r, p, at, listen(r, p, at, inherited.take(p, at))));
-                    }
-                }
-            }
+        for (PlannedListener planned : config.plan()) {
+            Running r = running(planned.service());
+            pending.add(new Pending(planned, r,
+                    listen(r, planned, inherited.take(planned.protocol(), planned.address()))));
         }
         for (InheritedSockets.Inherited unused : inherited.unused()) {
             log.warn("fd {} passed by systemd ({} {}) matches no service; left alone", unused.fd(),
@@ -189,13 +184,13 @@ public final class Host implements HostView, AutoCloseable {
                 Channel ch = p.future().channel();
                 listenerChannels.add(ch);
                 InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
-                listeners.add(new Listener(p.service().config().name(), p.service().config().kind().name(),
-                        p.protocol(), bound, p.service().stats()));
-                if (p.protocol() == Protocol.UDP) {
-                    udpPorts.add(bound.getPort());
+                listeners.add(new Listener(p.planned().name(), p.planned().kind(), p.planned().protocol(), bound,
+                        p.service().stats()));
+                if (p.planned().protocol() == Protocol.UDP) {
+                    guardedPorts.add(bound.getPort());
                 }
             } else {
-                problems.add(BindProblem.of(p.protocol(), p.service().config().name(), p.address(),
+                problems.add(BindProblem.of(p.planned().protocol(), p.planned().name(), p.planned().address(),
                         p.future().cause()));
             }
         }
@@ -213,22 +208,32 @@ public final class Host implements HostView, AutoCloseable {
         log.info("portd started: {} listeners, transport {}", listeners.size(), transport.name());
     }
 
-    /** Binds a listener, or takes over the socket systemd passed for it (already bound, already listening). */
-    private ChannelFuture listen(Running r, Protocol p, InetSocketAddress at, InheritedSockets.Inherited passed) {
-        if (p == Protocol.TCP) {
-            ServerBootstrap b = tcp(r, at.getPort());
-            if (passed == null) {
-                return b.channel(transport.serverChannel()).bind(at);
+    private Running running(ServiceConfig s) {
+        for (Running r : services) {
+            if (r.config() == s) {
+                return r;
             }
-            log.info("{}/{} {} takes fd {} from systemd", p.label(), at.getPort(), r.config().name(), passed.fd());
+        }
+        throw new IllegalStateException("no running service for " + s.name());
+    }
+
+    /** Binds a listener, or takes over the socket systemd passed for it (already bound, already listening). */
+    private ChannelFuture listen(Running r, PlannedListener planned, InheritedSockets.Inherited passed) {
+        if (passed != null) {
+            log.info("{} takes fd {} from systemd", planned.label(), passed.fd());
+        }
+        if (planned.protocol() == Protocol.TCP) {
+            ServerBootstrap b = tcp(r, planned);
+            if (passed == null) {
+                return b.channel(transport.serverChannel()).bind(planned.address());
+            }
             return b.channelFactory((io.netty.channel.ChannelFactory<ServerChannel>) () -> new EpollServerSocketChannel(passed.fd()))
                     .register();
         }
         Bootstrap b = udp(r);
         if (passed == null) {
-            return b.channel(transport.datagramChannel()).bind(at);
+            return b.channel(transport.datagramChannel()).bind(planned.address());
         }
-        log.info("{}/{} {} takes fd {} from systemd", p.label(), at.getPort(), r.config().name(), passed.fd());
         return b.channelFactory((io.netty.channel.ChannelFactory<Channel>) () -> new EpollDatagramChannel(passed.fd()))
                 .register();
     }
@@ -248,31 +253,7 @@ public final class Host implements HostView, AutoCloseable {
         return inherited;
     }
 
-    /** The addresses a service listens on: its own, else the host's, else every address (dual-stack). */
-    private List<InetAddress> addresses(ServiceConfig s) {
-        if (!s.bind().isEmpty()) {
-            return s.bind();
-        }
-        if (!config.bind().isEmpty()) {
-            return config.bind();
-        }
-        return List.of(ipv6Available() ? anyIpv6() : anyIpv4());
-    }
-
-    private static boolean ipv6Available() {
-        return !NetUtil.isIpV4StackPreferred()
-                && (!System.getProperty("os.name").startsWith("Linux") || Files.exists(Path.of("/proc/net/if_inet6")));
-    }
-
-    private static InetAddress anyIpv6() {
-        return NetUtil.createInetAddressFromIpAddressString("::");
-    }
-
-    private static InetAddress anyIpv4() {
-        return NetUtil.createInetAddressFromIpAddressString("0.0.0.0");
-    }
-
-    private ServerBootstrap tcp(Running r, int port) {
+    private ServerBootstrap tcp(Running r, PlannedListener planned) {
         return new ServerBootstrap()
                 .group(group)
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
@@ -280,7 +261,7 @@ public final class Host implements HostView, AutoCloseable {
                 // no TCP_NODELAY here: Netty's socket configs already set it on every accepted socket,
                 // and a child option would repeat the setsockopt once per connection
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new StreamInitializer(r.label(Protocol.TCP, port), r.config().limits(), r.stats(),
+                .childHandler(new StreamInitializer(planned.label(), r.config().limits(), r.stats(),
                         r.gate(), refusals, r.service(), connections, () -> closing));
     }
 
@@ -289,7 +270,7 @@ public final class Host implements HostView, AutoCloseable {
                 .group(group)
                 // Netty reads 2 KiB per datagram by default and would cut longer ones; UDP carries up to 64 KiB
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
-                .handler(new DatagramInitializer(r.config().limits(), udpPorts, r.stats(), r.service()));
+                .handler(new DatagramInitializer(r.config().limits(), guardedPorts, r.stats(), r.service()));
     }
 
     // ---- the embedded API ----

@@ -1,80 +1,57 @@
 package dev.portd.host;
 
+import dev.portd.config.ConfigLoader;
 import dev.portd.config.HostConfig;
-import dev.portd.config.ServiceConfig;
 import dev.portd.service.ServiceKind;
-import dev.portd.service.ServiceKinds;
-import io.netty.util.NetUtil;
-import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Builds an embedded host. Every service listens on loopback, on a free port, unless told. */
+/**
+ * Builds an embedded host from TOML, checked exactly as {@code portd serve} checks a config file.
+ * What the text leaves out differs from a file's defaults: every service listens on loopback, on a
+ * port the system chooses, unless the text says otherwise.
+ *
+ * <pre>{@code
+ * Host host = Host.builder(ServiceKinds.BUILT_IN)
+ *         .service("echo")
+ *         .toml("""
+ *               [services.slow-echo]
+ *               kind = "echo"
+ *               max_connections = 2
+ *               idle_timeout = "1s"
+ *               """)
+ *         .start();
+ * }</pre>
+ */
 public final class HostBuilder {
-    private final List<ServiceConfig> services = new ArrayList<>();
-    private List<InetAddress> bind = List.of(InetAddress.getLoopbackAddress());
-    private Duration grace = HostConfig.DEFAULT_GRACE;
+    private final List<ServiceKind> kinds;
+    private final StringBuilder toml = new StringBuilder();
     private Clock clock = Clock.systemDefaultZone();
-    private String transport = "auto";
 
-    HostBuilder() {
+    HostBuilder(List<ServiceKind> kinds) {
+        this.kinds = List.copyOf(kinds);
     }
 
-    /** Adds a service of that kind on a port chosen by the system, both its protocols. */
+    /** Adds a service of that kind under its own name, on a free port, with every default. */
     public HostBuilder service(String kind) {
-        return service(kind, 0);
+        return toml("[services." + kind + "]\n");
     }
 
-    /** Adds a service of that kind on that port (0: chosen by the system). */
-    public HostBuilder service(String kind, int port) {
-        ServiceKind k = ServiceKinds.find(kind);
-        if (k == null) {
-            throw new IllegalArgumentException("unknown service kind \"" + kind + "\"");
-        }
-        return service(ServiceConfig.of(k, port));
-    }
-
-    /** Adds a fully described service (name, limits, options). */
-    public HostBuilder service(ServiceConfig service) {
-        services.add(service);
+    /** Adds config text: {@code [host]} and {@code [services.NAME]} tables, as in a config file. */
+    public HostBuilder toml(String text) {
+        toml.append(text).append('\n');
         return this;
     }
 
-    /** The addresses to listen on; the default is loopback only. "::" listens on all. */
-    public HostBuilder bind(String... addresses) {
-        List<InetAddress> parsed = new ArrayList<>();
-        for (String a : addresses) {
-            InetAddress address = NetUtil.createInetAddressFromIpAddressString(a);
-            if (address == null) {
-                throw new IllegalArgumentException("\"" + a + "\" is not an IP address");
-            }
-            parsed.add(address);
-        }
-        this.bind = parsed;
-        return this;
-    }
-
-    public HostBuilder grace(Duration grace) {
-        this.grace = grace;
-        return this;
-    }
-
-    /** The clock of the time and daytime services. */
+    /** The clock of the time and daytime services (fixed in tests). */
     public HostBuilder clock(Clock clock) {
         this.clock = clock;
         return this;
     }
 
-    /** {@code auto} (default), {@code epoll}, {@code io_uring} or {@code nio}. */
-    public HostBuilder transport(String transport) {
-        this.transport = transport;
-        return this;
-    }
-
+    /** The checked config; throws ConfigException listing every problem, as {@code portd check} does. */
     public HostConfig config() {
-        return new HostConfig("<embedded>", grace, bind, transport, services);
+        return ConfigLoader.parse(toml.toString(), "<embedded>", kinds, ConfigLoader.Defaults.EMBEDDED);
     }
 
     public Host start() {

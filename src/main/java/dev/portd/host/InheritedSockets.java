@@ -2,7 +2,7 @@ package dev.portd.host;
 
 import dev.portd.ports.SocketEntry;
 import dev.portd.ports.SocketTable;
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

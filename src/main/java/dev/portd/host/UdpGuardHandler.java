@@ -1,6 +1,6 @@
 package dev.portd.host;
 
-import dev.portd.config.Cidr;
+import dev.portd.ports.Cidr;
 import dev.portd.config.Limits;
 import dev.portd.service.SourceRateWindow;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,8 +14,9 @@ import java.util.Set;
  * In front of every UDP service, like inetd's {@code dg_badinput()}: drops a datagram instead of
  * answering it when the answer could feed a loop or an amplification attack, and counts why.
  * <ul>
- *   <li>source port 0, or a port of a UDP small service (7, 9, 13, 17, 19, 37) or of this host:
- *       two such services answering each other forever is CVE-1999-0103;</li>
+ *   <li>source port 0, or the well-known port of a kind that answers any datagram (echo, daytime,
+ *       qotd, chargen, time: flagged in the table of kinds), or a UDP port of this host: two such
+ *       services answering each other forever is CVE-1999-0103;</li>
  *   <li>a multicast source, which no real sender has;</li>
  *   <li>a source outside the allow list or inside the deny list;</li>
  *   <li>more than {@code udp_replies_per_second} datagrams from one address in a second.</li>
@@ -23,19 +24,18 @@ import java.util.Set;
  * One instance per socket: it runs on that socket's event loop only.
  */
 final class UdpGuardHandler extends ChannelInboundHandlerAdapter {
-    /** The classic services' ports (RFC 862-868): a datagram from one of them is another server's reply. */
-    static final Set<Integer> CLASSIC_PORTS = Set.of(7, 9, 13, 17, 19, 37);
     /** Sources remembered per one-second window; a flood of spoofed sources beyond it is dropped. */
     static final int MAX_SOURCES_PER_SECOND = 65_536;
 
     private final Limits limits;
-    private final Set<Integer> hostUdpPorts;
+    /** Source ports never answered: another server's answers (see above); shared, filled at bind. */
+    private final Set<Integer> loopPorts;
     private final ServiceStats stats;
     private final SourceRateWindow replies;
 
-    UdpGuardHandler(Limits limits, Set<Integer> hostUdpPorts, ServiceStats stats) {
+    UdpGuardHandler(Limits limits, Set<Integer> loopPorts, ServiceStats stats) {
         this.limits = limits;
-        this.hostUdpPorts = hostUdpPorts;
+        this.loopPorts = loopPorts;
         this.stats = stats;
         this.replies = new SourceRateWindow(limits.udpRepliesPerSecond(), MAX_SOURCES_PER_SECOND);
     }
@@ -59,7 +59,7 @@ final class UdpGuardHandler extends ChannelInboundHandlerAdapter {
         if (port == 0) {
             return "source port 0";
         }
-        if (CLASSIC_PORTS.contains(port) || hostUdpPorts.contains(port)) {
+        if (loopPorts.contains(port)) {
             return "loop guard: source port " + port;
         }
         InetAddress address = Cidr.unmapped(sender.getAddress());

@@ -1,6 +1,6 @@
 package dev.portd.ports;
 
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import java.net.InetSocketAddress;
 
 /**

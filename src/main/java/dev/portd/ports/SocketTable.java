@@ -1,6 +1,6 @@
 package dev.portd.ports;
 
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

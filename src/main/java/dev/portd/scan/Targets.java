@@ -1,6 +1,6 @@
 package dev.portd.scan;
 
-import dev.portd.config.Cidr;
+import dev.portd.ports.Cidr;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

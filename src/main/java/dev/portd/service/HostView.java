@@ -1,5 +1,6 @@
 package dev.portd.service;
 
+import dev.portd.ports.Protocol;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;

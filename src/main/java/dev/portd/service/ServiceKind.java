@@ -1,5 +1,6 @@
 package dev.portd.service;
 
+import dev.portd.ports.Protocol;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -11,17 +12,23 @@ import java.util.function.Function;
  * @param name          the kind as written in the config, e.g. {@code echo}
  * @param defaultPort   the IANA port, used when the config gives none
  * @param protocols     the transports this kind can serve; the config may narrow them
- * @param options       the kind's own config keys, beside the host's common ones
- * @param factory       makes a service for one configured instance
- * @param summary       one line for {@code portd check} and the README
+ * @param factory       makes a service for one configured instance, from already-valid options
+ * @param summary       one line for {@code portd check --kinds} and the README
+ * @param options       the kind's own config keys, beside the common ones every service takes
+ * @param check         what the kind checks of its options that needs the world (files, keys)
+ * @param answersAnyDatagram whether it answers every datagram (echo, chargen, ...): a datagram
+ *                      from its well-known port is then another server's answer, and the host's
+ *                      loop guard never answers it (CVE-1999-0103)
  */
 public record ServiceKind(
         String name,
         int defaultPort,
         Set<Protocol> protocols,
-        List<OptionSpec> options,
         Function<ServiceContext, Service> factory,
-        String summary) {
+        String summary,
+        List<Option<?>> options,
+        KindCheck check,
+        boolean answersAnyDatagram) {
 
     public static final Set<Protocol> TCP = Set.of(Protocol.TCP);
     public static final Set<Protocol> UDP = Set.of(Protocol.UDP);
@@ -32,9 +39,30 @@ public record ServiceKind(
         options = List.copyOf(options);
     }
 
-    /** The option spec of this kind with that key, or null. */
-    public OptionSpec option(String key) {
-        for (OptionSpec o : options) {
+    /** A kind without options of its own. */
+    public static ServiceKind of(String name, int defaultPort, Set<Protocol> protocols,
+                                 Function<ServiceContext, Service> factory, String summary) {
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, List.of(), KindCheck.NONE, false);
+    }
+
+    /** The same kind taking these options. */
+    public ServiceKind options(List<Option<?>> own) {
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, own, check, answersAnyDatagram);
+    }
+
+    /** The same kind checking its options with {@code worldCheck}. */
+    public ServiceKind check(KindCheck worldCheck) {
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, worldCheck, answersAnyDatagram);
+    }
+
+    /** The same kind marked as answering every datagram (see {@link #answersAnyDatagram}). */
+    public ServiceKind answeringAnyDatagram() {
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, check, true);
+    }
+
+    /** The option of this kind with that key, or null. */
+    public Option<?> option(String key) {
+        for (Option<?> o : options) {
             if (o.key().equals(key)) {
                 return o;
             }

@@ -1,56 +1,54 @@
 package dev.portd.service;
 
-import dev.portd.service.classic.ClassicServices;
-import dev.portd.service.http.HttpServices;
-import dev.portd.service.rpc.RpcServices;
-import dev.portd.service.smtp.SmtpServices;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import static dev.portd.service.ServiceKind.TCP;
+import static dev.portd.service.ServiceKind.TCP_UDP;
+
+import dev.portd.service.classic.ChargenService;
+import dev.portd.service.classic.DaytimeService;
+import dev.portd.service.classic.DiscardService;
+import dev.portd.service.classic.EchoService;
+import dev.portd.service.classic.QotdService;
+import dev.portd.service.classic.TimeService;
+import dev.portd.service.http.DashboardService;
+import dev.portd.service.http.HttpFileService;
+import dev.portd.service.rpc.PortmapperService;
+import dev.portd.service.smtp.SmtpService;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The table of built-in service kinds, read top to bottom like inetd's {@code biltins[]}: a new
- * kind is one class and one row here.
+ * kind is one class and one row here. The composition root ({@code cli/}) hands it to the config
+ * loader; neither {@code config/} nor {@code host/} knows which kinds exist.
  */
 public final class ServiceKinds {
-    private static final Map<String, ServiceKind> BUILT_IN = index(concat(
-            ClassicServices.KINDS,
-            SmtpServices.KINDS,
-            HttpServices.KINDS,
-            RpcServices.KINDS));
-
     private ServiceKinds() {
     }
 
-    /** The kind of that name, or null. */
-    public static ServiceKind find(String name) {
-        return BUILT_IN.get(name);
-    }
-
-    /** Every kind, in table order. */
-    public static Collection<ServiceKind> all() {
-        return BUILT_IN.values();
-    }
-
-    @SafeVarargs
-    private static List<ServiceKind> concat(List<ServiceKind>... groups) {
-        List<ServiceKind> all = new ArrayList<>();
-        for (List<ServiceKind> group : groups) {
-            all.addAll(group);
-        }
-        return all;
-    }
-
-    private static Map<String, ServiceKind> index(List<ServiceKind> kinds) {
-        Map<String, ServiceKind> byName = new LinkedHashMap<>();
-        for (ServiceKind kind : kinds) {
-            if (byName.put(kind.name(), kind) != null) {
-                throw new IllegalStateException("two service kinds named " + kind.name());
-            }
-        }
-        return Collections.unmodifiableMap(byName);
-    }
+    public static final List<ServiceKind> BUILT_IN = List.of(
+            ServiceKind.of("echo", 7, TCP_UDP, ctx -> new EchoService(),
+                    "RFC 862: sends back what it receives").answeringAnyDatagram(),
+            ServiceKind.of("discard", 9, TCP_UDP, ctx -> new DiscardService(),
+                    "RFC 863: reads and throws away"),
+            ServiceKind.of("daytime", 13, TCP_UDP, DaytimeService::new,
+                    "RFC 867: the date and time as text").answeringAnyDatagram()
+                    .options(DaytimeService.OPTIONS).check(DaytimeService::check),
+            ServiceKind.of("qotd", 17, TCP_UDP, QotdService::new,
+                    "RFC 865: a quote under 512 characters").answeringAnyDatagram()
+                    .options(QotdService.OPTIONS).check(QotdService::check),
+            ServiceKind.of("chargen", 19, TCP_UDP, ctx -> new ChargenService(),
+                    "RFC 864: a stream of the 95 printable characters").answeringAnyDatagram(),
+            ServiceKind.of("time", 37, TCP_UDP, ctx -> new TimeService(ctx.clock()),
+                    "RFC 868: seconds since 1900 as 32 bits").answeringAnyDatagram(),
+            ServiceKind.of("smtp", 25, TCP, SmtpService::new,
+                    "RFC 5321: receives mail and stores it durably in a Maildir")
+                    .options(SmtpService.OPTIONS).check(SmtpService::check),
+            ServiceKind.of("http", 80, TCP, HttpFileService::new,
+                    "HTTP/1.1 static files with ranges, ETags and zero-copy sends")
+                    .options(HttpFileService.OPTIONS).check(HttpFileService::check),
+            ServiceKind.of("dashboard", 8111, TCP, DashboardService::new,
+                    "the host live in a browser, as JSON and as Prometheus /metrics")
+                    .options(DashboardService.OPTIONS).check(DashboardService::check),
+            ServiceKind.of("portmapper", 111, TCP_UDP, PortmapperService::new,
+                    "RFC 1833: ONC RPC portmapper and rpcbind v2-4; names for portd lookup")
+                    .options(PortmapperService.OPTIONS));
 }

@@ -1,14 +1,11 @@
 package dev.portd.service;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The validated options of one service instance, typed as its {@link OptionSpec}s declare: the
- * config loader has checked every key and type, so the getters only convert.
+ * The options of one service instance, already checked against their {@link Option} declarations
+ * by {@code config/}: a service reads typed, valid values and never checks a range itself.
  */
 public record ServiceOptions(Map<String, Object> values) {
 
@@ -18,28 +15,20 @@ public record ServiceOptions(Map<String, Object> values) {
         values = Map.copyOf(values);
     }
 
-    public Optional<String> string(String key) {
-        return Optional.ofNullable((String) values.get(key));
-    }
-
-    public Optional<Path> path(String key) {
-        return string(key).map(Path::of);
-    }
-
-    public Optional<Long> integer(String key) {
-        return Optional.ofNullable((Long) values.get(key));
-    }
-
-    public Optional<Boolean> bool(String key) {
-        return Optional.ofNullable((Boolean) values.get(key));
-    }
-
-    public Optional<Duration> duration(String key) {
-        return Optional.ofNullable((Duration) values.get(key));
-    }
-
+    /** The configured value, else the option's default (null only for options without one). */
     @SuppressWarnings("unchecked")
-    public Optional<List<String>> strings(String key) {
-        return Optional.ofNullable((List<String>) values.get(key));
+    public <T> T get(Option<T> option) {
+        Object value = values.get(option.key());
+        return value == null ? option.defaultValue() : (T) value;
+    }
+
+    /** The configured value or the default, empty when neither exists. */
+    public <T> Optional<T> find(Option<T> option) {
+        return Optional.ofNullable(get(option));
+    }
+
+    /** Whether the config wrote this key (as opposed to leaving it to its default). */
+    public boolean isSet(Option<?> option) {
+        return values.containsKey(option.key());
     }
 }

@@ -3,7 +3,7 @@ package dev.portd.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import dev.portd.service.ServiceKind;
 import dev.portd.service.ServiceKinds;
 import java.nio.file.Files;

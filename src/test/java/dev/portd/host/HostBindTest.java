@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.portd.config.ServiceConfig;
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import dev.portd.service.ServiceKinds;
 import dev.portd.support.Tcp;
 import java.net.DatagramSocket;

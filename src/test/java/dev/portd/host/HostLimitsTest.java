@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.portd.config.Cidr;
+import dev.portd.ports.Cidr;
 import dev.portd.config.Limits;
 import dev.portd.config.ServiceConfig;
 import dev.portd.service.ServiceKinds;

@@ -2,7 +2,7 @@ package dev.portd.ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

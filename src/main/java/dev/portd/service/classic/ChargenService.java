@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Character generator (RFC 864): TCP streams the pattern until the client closes, paced by TCP flow
  * control; UDP answers each datagram with 0 to 512 characters of the pattern, chosen at random.
  */
-final class ChargenService implements Service {
+public final class ChargenService implements Service {
     /** RFC 864: "a random number of characters (between 0 and 512)". */
     static final int MAX_DATAGRAM_CHARS = 512;
 

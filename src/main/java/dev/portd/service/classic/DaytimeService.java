@@ -1,6 +1,8 @@
 package dev.portd.service.classic;
 
-import dev.portd.service.OptionException;
+import dev.portd.service.KindCheck;
+import dev.portd.service.Option;
+import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,6 +14,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -20,29 +23,36 @@ import java.util.Locale;
  * {@code Sunday, November 29, 2026 05:19:27 UTC}; {@code format = "rfc3339"} sends
  * {@code 2026-11-29T05:19:27Z} for programs.
  */
-final class DaytimeService extends OneReplyService {
+public final class DaytimeService extends OneReplyService {
     static final DateTimeFormatter RFC867 =
             DateTimeFormatter.ofPattern("EEEE, MMMM d, uuuu HH:mm:ss zzz", Locale.ENGLISH);
     static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
+    static final Option<String> FORMAT = Option.choice("format", "rfc867", List.of("rfc867", "rfc3339"),
+            "\"rfc867\": Sunday, November 29, 2026 05:19:27 UTC; \"rfc3339\": 2026-11-29T05:19:27Z");
+    static final Option<String> ZONE = Option.string("zone", null, "time zone of the line, e.g. \"Europe/Paris\"")
+            .defaultText("the system's");
+    public static final List<Option<?>> OPTIONS = List.of(FORMAT, ZONE);
+
     private final Clock clock;
     private final DateTimeFormatter format;
 
-    DaytimeService(Clock clock, ServiceOptions options) {
-        String zone = options.string("zone").orElse(null);
-        try {
-            Clock zoned = zone == null ? clock : clock.withZone(ZoneId.of(zone));
-            // a bare offset of zero prints as "Z"; people read "UTC"
-            this.clock = zoned.getZone().equals(ZoneOffset.UTC) ? zoned.withZone(ZoneId.of("UTC")) : zoned;
-        } catch (DateTimeException e) {
-            throw new OptionException("zone", "\"" + zone + "\" is not a time zone; use e.g. \"UTC\" or \"Europe/Paris\"");
-        }
-        String name = options.string("format").orElse("rfc867");
-        this.format = switch (name) {
-            case "rfc867" -> RFC867;
-            case "rfc3339" -> RFC3339;
-            default -> throw new OptionException("format", "\"" + name + "\" is not a format; use \"rfc867\" or \"rfc3339\"");
-        };
+    public DaytimeService(ServiceContext ctx) {
+        Clock zoned = ctx.options().find(ZONE).map(z -> ctx.clock().withZone(ZoneId.of(z))).orElse(ctx.clock());
+        // a bare offset of zero prints as "Z"; people read "UTC"
+        this.clock = zoned.getZone().equals(ZoneOffset.UTC) ? zoned.withZone(ZoneId.of("UTC")) : zoned;
+        this.format = ctx.options().get(FORMAT).equals("rfc3339") ? RFC3339 : RFC867;
+    }
+
+    /** The zone must be one the JDK knows. */
+    public static void check(ServiceOptions options, KindCheck.Problems problems) {
+        options.find(ZONE).ifPresent(zone -> {
+            try {
+                ZoneId.of(zone);
+            } catch (DateTimeException e) {
+                problems.add(ZONE, "not a time zone; use e.g. \"UTC\" or \"Europe/Paris\"");
+            }
+        });
     }
 
     /** The line of one second, kept: formatting a date costs more than the rest of a connection. */

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /** Discard (RFC 863): read everything and answer nothing, on TCP until the client closes, and on UDP. */
-final class DiscardService implements Service {
+public final class DiscardService implements Service {
 
     @Override
     public void initStream(Channel connection) {

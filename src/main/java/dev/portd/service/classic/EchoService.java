@@ -13,7 +13,7 @@ import io.netty.channel.socket.DatagramPacket;
  * Echo (RFC 862): TCP sends back everything it receives until the client closes; UDP answers each
  * datagram with the same data.
  */
-final class EchoService implements Service {
+public final class EchoService implements Service {
 
     @Override
     public void initStream(Channel connection) {

@@ -1,6 +1,9 @@
 package dev.portd.service.classic;
 
+import dev.portd.service.KindCheck;
+import dev.portd.service.Option;
 import dev.portd.service.OptionException;
+import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -18,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * from a file in fortune format (quotes separated by lines holding only {@code %}) or from a
  * built-in list; each connection or datagram gets one at random.
  */
-final class QotdService extends OneReplyService {
+public final class QotdService extends OneReplyService {
     /** RFC 865: "the quote may be ... limited to 512 characters"; ours stay strictly below. */
     static final int MAX_QUOTE_CHARS = 511;
 
@@ -36,10 +39,19 @@ final class QotdService extends OneReplyService {
                     + "    -- the first three fallacies of distributed computing\r\n",
             "If it is not tested, it does not work.\r\n    -- a proverb of engineers\r\n");
 
+    static final Option<Path> QUOTES = Option.path("quotes", null,
+            "fortune-format file: quotes separated by lines holding only %").defaultText("built-in quotes");
+    public static final List<Option<?>> OPTIONS = List.of(QUOTES);
+
     private final List<ByteBuf> quotes;
 
-    QotdService(ServiceOptions options) {
-        List<String> texts = options.path("quotes").map(QotdService::read).orElse(BUILT_IN);
+    public QotdService(ServiceContext ctx) {
+        List<String> texts;
+        try {
+            texts = ctx.options().find(QUOTES).map(QotdService::read).orElse(BUILT_IN);
+        } catch (IllegalArgumentException e) {   // the file changed since the config was checked
+            throw new OptionException(QUOTES.key(), e.getMessage());
+        }
         List<ByteBuf> bufs = new ArrayList<>();
         for (String text : texts) {
             bufs.add(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.US_ASCII))));
@@ -47,13 +59,28 @@ final class QotdService extends OneReplyService {
         this.quotes = List.copyOf(bufs);
     }
 
-    /** Reads a fortune-format file; every quote must be printable ASCII and under 512 characters. */
+    /** The quotes file must read as fortune format, each quote printable ASCII under 512 characters. */
+    public static void check(ServiceOptions options, KindCheck.Problems problems) {
+        options.find(QUOTES).ifPresent(file -> {
+            try {
+                read(file);
+            } catch (IllegalArgumentException e) {
+                problems.add(QUOTES, e.getMessage());
+            }
+        });
+    }
+
+    /** Reads a fortune-format file; throws IllegalArgumentException saying what is wrong. */
     static List<String> read(Path file) {
         String content;
         try {
             content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": permission denied");
         } catch (IOException e) {
-            throw new OptionException("quotes", "cannot read " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
         List<String> quotes = new ArrayList<>();
         StringBuilder current = new StringBuilder();
@@ -71,17 +98,17 @@ final class QotdService extends OneReplyService {
             number++;
             String text = quote + "\r\n";
             if (text.length() > MAX_QUOTE_CHARS) {
-                throw new OptionException("quotes", file + ": quote " + number + " has " + text.length()
+                throw new IllegalArgumentException(file + ": quote " + number + " has " + text.length()
                         + " characters; RFC 865 allows fewer than 512");
             }
             if (!text.chars().allMatch(c -> c == '\r' || c == '\n' || c == '\t' || (c >= ' ' && c < 127))) {
-                throw new OptionException("quotes", file + ": quote " + number
+                throw new IllegalArgumentException(file + ": quote " + number
                         + " has characters outside printable ASCII (RFC 865 recommends it)");
             }
             quotes.add(text);
         }
         if (quotes.isEmpty()) {
-            throw new OptionException("quotes", file + " holds no quote; separate quotes with lines of a single %");
+            throw new IllegalArgumentException(file + " holds no quote; separate quotes with lines of a single %");
         }
         return quotes;
     }

@@ -9,13 +9,13 @@ import java.time.Clock;
  * integer. The count overflows 32 bits at 2036-02-07 06:28:16 UTC; like every implementation we
  * send it modulo 2^32, which clients that know the era can still read.
  */
-final class TimeService extends OneReplyService {
+public final class TimeService extends OneReplyService {
     /** 1900-01-01 to 1970-01-01: 70 years of 365 days plus 17 leap days, in seconds. */
     static final long SECONDS_1900_TO_1970 = 2_208_988_800L;
 
     private final Clock clock;   // injected, so tests can fix the time
 
-    TimeService(Clock clock) {
+    public TimeService(Clock clock) {
         this.clock = clock;
     }
 

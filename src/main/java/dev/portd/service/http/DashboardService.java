@@ -2,21 +2,26 @@ package dev.portd.service.http;
 
 import dev.portd.service.HostView;
 import dev.portd.service.Mailbox;
-import dev.portd.service.OptionException;
+import dev.portd.service.KindCheck;
+import dev.portd.service.Option;
 import dev.portd.service.Service;
 import dev.portd.service.ServiceContext;
+import dev.portd.service.ServiceOptions;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The {@code dashboard} kind: the host live in a browser ({@code /}), as JSON
  * ({@code /api/services}, {@code /api/events}) and as Prometheus text ({@code /metrics}), with the
  * SMTP service's mail when one runs ({@code /api/messages}).
  */
-final class DashboardService implements Service {
+public final class DashboardService implements Service {
+    public static final List<Option<?>> OPTIONS = HttpSettings.OPTIONS;
+
     private final HttpSettings settings;
     private final HostView host;
     private final DashboardMetrics metrics = new DashboardMetrics();
@@ -26,17 +31,18 @@ final class DashboardService implements Service {
     private final HttpAccessLog accessLog;
     private volatile String hostname = "";
 
-    DashboardService(ServiceContext ctx) {
+    public DashboardService(ServiceContext ctx) {
         this.settings = HttpSettings.from(ctx.options());
         this.host = ctx.host();
         this.mail = new MailApi(() -> host.servicesOf(Mailbox.class), ctx.blocking());
         this.feed = new DashboardFeed(this::snapshot, ctx.blocking());
         this.route = new DashboardRoute(this::snapshot, () -> metrics.scrape(host), feed, mail, ctx.blocking());
-        try {
-            this.accessLog = HttpAccessLog.open(settings.accessLog(), ctx.name());
-        } catch (IOException e) {
-            throw new OptionException("access_log", "cannot open \"" + settings.accessLog() + "\": " + e.getMessage());
-        }
+        this.accessLog = HttpFileService.openAccessLog(settings, ctx.name());
+    }
+
+    /** The access log must be writable. */
+    public static void check(ServiceOptions options, KindCheck.Problems problems) {
+        HttpSettings.check(options, problems);
     }
 
     byte[] snapshot() {

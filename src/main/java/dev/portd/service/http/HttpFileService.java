@@ -1,21 +1,32 @@
 package dev.portd.service.http;
 
+import dev.portd.service.KindCheck;
+import dev.portd.service.Option;
 import dev.portd.service.OptionException;
 import dev.portd.service.Service;
 import dev.portd.service.ServiceContext;
+import dev.portd.service.ServiceOptions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@code http} kind: HTTP/1.1 static files from {@code root}, or a welcome page while it does not exist. */
-final class HttpFileService implements Service {
+public final class HttpFileService implements Service {
     private static final Logger log = LoggerFactory.getLogger(HttpFileService.class);
-    static final String DEFAULT_ROOT = "public";
+    static final Option<Path> ROOT = Option.path("root", Path.of("public"),
+            "directory served; a built-in welcome page while it does not exist");
+    static final Option<Boolean> LISTING = Option.bool("listing", true,
+            "list a directory that has no index.html (false: 403)");
+    static final Option<Boolean> GZIP = Option.bool("gzip", true,
+            "gzip text, JSON, JS, SVG, wasm for clients that accept it");
+    public static final List<Option<?>> OPTIONS = with(HttpSettings.OPTIONS, ROOT, LISTING, GZIP);
 
     private final String name;
     private final HttpSettings settings;
@@ -23,21 +34,37 @@ final class HttpFileService implements Service {
     private final HttpFileRoute route;
     private final HttpAccessLog accessLog;
 
-    HttpFileService(ServiceContext ctx) {
+    public HttpFileService(ServiceContext ctx) {
         this.name = ctx.name();
         this.settings = HttpSettings.from(ctx.options());
-        Path root = ctx.options().path("root").orElse(Path.of(DEFAULT_ROOT));
+        this.files = new HttpFileCache(ctx.options().get(ROOT));
+        this.route = new HttpFileRoute(files, ctx.blocking(), ctx.options().get(LISTING),
+                ctx.options().get(GZIP), resource("welcome.html"));
+        this.accessLog = openAccessLog(settings, name);
+    }
+
+    /** The root, when it exists, must be a directory; the access log must be writable. */
+    public static void check(ServiceOptions options, KindCheck.Problems problems) {
+        Path root = options.get(ROOT);
         if (Files.exists(root) && !Files.isDirectory(root)) {
-            throw new OptionException("root", "\"" + root + "\" is not a directory; give a directory to serve");
+            problems.add(ROOT, "is not a directory; give a directory to serve");
         }
-        this.files = new HttpFileCache(root);
-        this.route = new HttpFileRoute(files, ctx.blocking(), ctx.options().bool("listing").orElse(true),
-                ctx.options().bool("gzip").orElse(true), resource("welcome.html"));
+        HttpSettings.check(options, problems);
+    }
+
+    static HttpAccessLog openAccessLog(HttpSettings settings, String service) {
         try {
-            this.accessLog = HttpAccessLog.open(settings.accessLog(), name);
-        } catch (IOException e) {
-            throw new OptionException("access_log", "cannot open \"" + settings.accessLog() + "\": " + e.getMessage());
+            return HttpAccessLog.open(settings.accessLog(), service);
+        } catch (IOException e) {   // the file changed since the config was checked
+            throw new OptionException(HttpSettings.ACCESS_LOG.key(), "cannot open \"" + settings.accessLog() + "\": "
+                    + e.getMessage());
         }
+    }
+
+    static List<Option<?>> with(List<Option<?>> common, Option<?>... own) {
+        List<Option<?>> all = new ArrayList<>(List.of(own));
+        all.addAll(common);
+        return List.copyOf(all);
     }
 
     static byte[] resource(String file) {

@@ -1,11 +1,16 @@
 package dev.portd.service.http;
 
-import dev.portd.service.OptionException;
+import dev.portd.service.KindCheck;
+import dev.portd.service.Option;
 import dev.portd.service.ServiceOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * The request limits and timeouts of one HTTP service, each with its default.
+ * The request limits and timeouts of one HTTP service (both kinds), each declared once with its
+ * default and the reason for it.
  *
  * @param maxLineBytes     request line; 8 KiB as nginx's large_client_header_buffers, 414 past it
  * @param maxHeaderBytes   all header lines; 16 KiB holds any browser's cookies, 431 past it
@@ -21,42 +26,46 @@ import java.time.Duration;
 record HttpSettings(int maxLineBytes, int maxHeaderBytes, int maxHeaders, long maxBodyBytes,
                     Duration keepAlive, Duration requestTimeout, String accessLog) {
 
-    static final HttpSettings DEFAULT = new HttpSettings(8192, 16384, 100, 1 << 20,
-            Duration.ofSeconds(60), Duration.ofSeconds(10), "");
+    /** Netty's decoder holds a line and the headers in memory: 16 MiB bounds what one client can make us keep. */
+    static final long MAX_HEAD_BYTES = 16L << 20;
+    static final Option<Long> MAX_LINE_BYTES = Option.size("max_line_bytes", 1, MAX_HEAD_BYTES, 8192L,
+            "longest request line; longer gets 414");
+    static final Option<Long> MAX_HEADER_BYTES = Option.size("max_header_bytes", 1, MAX_HEAD_BYTES, 16384L,
+            "all header lines together; more gets 431");
+    static final Option<Integer> MAX_HEADERS = Option.integer("max_headers", 1, 10_000, 100,
+            "header fields per request; more gets 431");
+    static final Option<Long> MAX_BODY_BYTES = Option.size("max_body_bytes", 0, 1L << 40, 1L << 20,
+            "request body, read and thrown away; more gets 413");
+    static final Option<Duration> KEEPALIVE_TIMEOUT = Option.duration("keepalive_timeout", Duration.ofMillis(1),
+            Duration.ofHours(24), Duration.ofSeconds(60), "an idle kept-alive connection is closed after this");
+    static final Option<Duration> REQUEST_TIMEOUT = Option.duration("request_timeout", Duration.ofMillis(1),
+            Duration.ofHours(24), Duration.ofSeconds(10),
+            "a request must arrive whole this long after its first byte, else the connection is closed");
+    static final Option<String> ACCESS_LOG = Option.string("access_log", "",
+            "combined-format access log: \"\" none, \"stdout\", or a file appended to");
+    /** The options both HTTP kinds take. */
+    static final List<Option<?>> OPTIONS = List.of(MAX_LINE_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_BODY_BYTES,
+            KEEPALIVE_TIMEOUT, REQUEST_TIMEOUT, ACCESS_LOG);
 
     static HttpSettings from(ServiceOptions o) {
-        HttpSettings d = DEFAULT;
-        return new HttpSettings(
-                positive(o, "max_line_bytes", d.maxLineBytes),
-                positive(o, "max_header_bytes", d.maxHeaderBytes),
-                positive(o, "max_headers", d.maxHeaders),
-                nonNegative(o, "max_body_bytes", d.maxBodyBytes),
-                duration(o, "keepalive_timeout", d.keepAlive),
-                duration(o, "request_timeout", d.requestTimeout),
-                o.string("access_log").orElse(d.accessLog));
+        return new HttpSettings((int) (long) o.get(MAX_LINE_BYTES), (int) (long) o.get(MAX_HEADER_BYTES),
+                o.get(MAX_HEADERS), o.get(MAX_BODY_BYTES), o.get(KEEPALIVE_TIMEOUT), o.get(REQUEST_TIMEOUT),
+                o.get(ACCESS_LOG));
     }
 
-    private static int positive(ServiceOptions o, String key, int fallback) {
-        long v = o.integer(key).orElse((long) fallback);
-        if (v < 1 || v > 1 << 24) {
-            throw new OptionException(key, "must be 1.." + (1 << 24) + ", got " + v);
-        }
-        return (int) v;
-    }
+    static final HttpSettings DEFAULT = from(ServiceOptions.NONE);
 
-    private static long nonNegative(ServiceOptions o, String key, long fallback) {
-        long v = o.integer(key).orElse(fallback);
-        if (v < 0) {
-            throw new OptionException(key, "must be 0 or more, got " + v);
+    /** An access log file must be creatable: its directory exists and may be written. */
+    static void check(ServiceOptions o, KindCheck.Problems problems) {
+        String target = o.get(ACCESS_LOG);
+        if (target.isEmpty() || target.equals("stdout")) {
+            return;
         }
-        return v;
-    }
-
-    private static Duration duration(ServiceOptions o, String key, Duration fallback) {
-        Duration v = o.duration(key).orElse(fallback);
-        if (v.isNegative() || v.isZero()) {
-            throw new OptionException(key, "must be longer than zero");
+        Path file = Path.of(target).toAbsolutePath();
+        if (Files.isDirectory(file)) {
+            problems.add(ACCESS_LOG, "is a directory; give a file to append to");
+        } else if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(file.getParent())) {
+            problems.add(ACCESS_LOG, "cannot write " + file + "; give a file in a writable directory, or \"stdout\"");
         }
-        return v;
     }
 }

@@ -1,9 +1,9 @@
 package dev.portd.service.rpc;
 
 import dev.portd.service.HostView.Listener;
-import dev.portd.service.OptionException;
+import dev.portd.service.Option;
 import dev.portd.service.PortMappings;
-import dev.portd.service.Protocol;
+import dev.portd.ports.Protocol;
 import dev.portd.service.Service;
 import dev.portd.service.ServiceContext;
 import io.netty.channel.Channel;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code portd lookup}. It registers itself on every transport it serves, as rpcbind does, and
  * keeps the registrations of RPC servers across restarts in a state file.
  */
-final class PortmapperService implements Service, PortMappings {
+public final class PortmapperService implements Service, PortMappings {
     private static final Logger log = LoggerFactory.getLogger(PortmapperService.class);
     /** rpcbind's local socket, used by rpcinfo without a host and by libtirpc servers to register. */
     static final String RPCBIND_SOCKET = "/run/rpcbind.sock";
@@ -35,9 +35,21 @@ final class PortmapperService implements Service, PortMappings {
      * A portmapper call is under 1 KiB and a DUMP reply of a full table under 1.5 MiB; a record over
      * 64 KiB is no call we serve, and bounding it bounds what one connection can make us hold.
      */
-    static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
+    static final Option<Long> MAX_RECORD_BYTES = Option.size("max_record_bytes", 1024, 16 << 20, 64 * 1024L,
+            "largest RPC record over TCP, all fragments together");
     /** DUMP, GETADDRLIST and GETSTAT over UDP per non-local source and second: rpcinfo needs one. */
-    static final int DEFAULT_UDP_DUMP_PER_SOURCE = 2;
+    static final Option<Integer> UDP_DUMP_PER_SOURCE = Option.integer("udp_dump_per_source", 0, 1_000_000, 2,
+            "DUMP, GETADDRLIST and GETSTAT calls over UDP answered per non-local source and second");
+    static final Option<String> LOCAL_SOCKET = Option.string("local_socket", null,
+            "rpcbind's local socket, served where its directory exists and no rpcbind holds it; \"\" for none")
+            .defaultText("\"" + RPCBIND_SOCKET + "\" on port 111, none on other ports");
+    static final Option<String> STATE = Option.string("state", null,
+            "file keeping registrations across restarts; \"\" for none")
+            .defaultText("\"" + DEFAULT_STATE + "\" on port 111, none on other ports");
+    static final Option<Boolean> INSECURE = Option.bool("insecure", false,
+            "accept SET and UNSET from any host (rpcbind -i); false: local callers only");
+    public static final List<Option<?>> OPTIONS =
+            List.of(LOCAL_SOCKET, STATE, MAX_RECORD_BYTES, UDP_DUMP_PER_SOURCE, INSECURE);
 
     private final ServiceContext ctx;
     private final int maxRecordBytes;
@@ -52,21 +64,12 @@ final class PortmapperService implements Service, PortMappings {
     private volatile List<RpcbMapping> self = List.of();
     private RpcLocalSocket local;
 
-    PortmapperService(ServiceContext ctx) {
+    public PortmapperService(ServiceContext ctx) {
         this.ctx = ctx;
-        this.maxRecordBytes = (int) bounded("max_record_bytes", DEFAULT_MAX_RECORD_BYTES, 1024, 16 << 20);
-        this.udpDumpPerSource = (int) bounded("udp_dump_per_source", DEFAULT_UDP_DUMP_PER_SOURCE, 0, 1_000_000);
-        boolean insecure = ctx.options().bool("insecure").orElse(false);
+        this.maxRecordBytes = (int) (long) ctx.options().get(MAX_RECORD_BYTES);
+        this.udpDumpPerSource = ctx.options().get(UDP_DUMP_PER_SOURCE);
         this.dispatcher = new RpcDispatcher(List.of(
-                new PortmapperProgram(registry, stats, ctx.clock(), insecure), names));
-    }
-
-    private long bounded(String key, long fallback, long min, long max) {
-        long v = ctx.options().integer(key).orElse(fallback);
-        if (v < min || v > max) {
-            throw new OptionException(key, v + " is out of range; must be " + min + ".." + max);
-        }
-        return v;
+                new PortmapperProgram(registry, stats, ctx.clock(), ctx.options().get(INSECURE)), names));
     }
 
     @Override
@@ -90,12 +93,12 @@ final class PortmapperService implements Service, PortMappings {
         boolean wellKnown = mine.stream().anyMatch(l -> l.address().getPort() == WELL_KNOWN_PORT);
         names.entries(all.stream().map(l -> new NamesProgram.Entry(l.service(), l.kind(),
                 l.protocol() == Protocol.TCP, l.address())).toList());
-        Path socket = pathOption("local_socket", wellKnown ? RPCBIND_SOCKET : null);
+        Path socket = pathOption(LOCAL_SOCKET, wellKnown ? RPCBIND_SOCKET : null);
         if (socket != null) {
             local = RpcLocalSocket.bind(socket, dispatcher, maxRecordBytes);
         }
         self = selfRegistrations(mine, local == null ? null : local.path());
-        Path statePath = pathOption("state", wellKnown ? DEFAULT_STATE : null);
+        Path statePath = pathOption(STATE, wellKnown ? DEFAULT_STATE : null);
         RpcbStateFile file = statePath == null ? null : new RpcbStateFile(statePath);
         List<RpcbMapping> saved = file == null ? List.of() : file.load();
         registry.restore(self, saved.stream().filter(m -> !self.contains(m)).toList());
@@ -105,8 +108,8 @@ final class PortmapperService implements Service, PortMappings {
         state = file;
     }
 
-    private Path pathOption(String key, String fallback) {
-        String value = ctx.options().string(key).orElse(fallback);
+    private Path pathOption(Option<String> option, String fallback) {
+        String value = ctx.options().find(option).orElse(fallback);
         return value == null || value.isEmpty() ? null : Path.of(value);
     }
 

@@ -70,6 +70,10 @@ final class MaildirStore {
         if (cleaned > 0) {
             log.info("{}: removed {} unfinished message(s) from tmp/", root, cleaned);
         }
+        // a Maildir we can list but not write would answer 451 to every message: find out now
+        Path probe = tmp.resolve(".portd-probe-" + pid);
+        Files.write(probe, new byte[] {0});
+        Files.delete(probe);
     }
 
     /** The store's clock, for the Received header's date. */

@@ -1,6 +1,8 @@
 package dev.portd.service.smtp;
 
+import dev.portd.service.KindCheck;
 import dev.portd.service.Mailbox;
+import dev.portd.service.Option;
 import dev.portd.service.OptionException;
 import dev.portd.service.Service;
 import dev.portd.service.ServiceContext;
@@ -31,39 +33,84 @@ import org.slf4j.LoggerFactory;
  * ({@link SmtpLineDecoder}) -> the session ({@link SmtpSession}); STARTTLS puts an SslHandler in
  * front of the framing.
  */
-final class SmtpService implements Service, Mailbox {
+public final class SmtpService implements Service, Mailbox {
     private static final Logger log = LoggerFactory.getLogger(SmtpService.class);
+
+    static final Option<Path> MAILDIR = Option.path("maildir", Path.of("mail"),
+            "the Maildir every accepted message is stored in (tmp/, new/, cur/)");
+    static final Option<Boolean> DURABLE = Option.bool("durable", true,
+            "force each message to disk before the 250 reply");
+    static final Option<String> HOSTNAME = Option.string("hostname", null,
+            "the name in the greeting and Received headers").defaultText("this machine's name");
     /** 25 MiB: what large providers accept; RFC 5321 4.5.3.1.7 asks at least 64 KiB. */
-    static final long DEFAULT_MAX_MESSAGE_BYTES = 25L * 1024 * 1024;
+    static final Option<Long> MAX_MESSAGE_BYTES = Option.size("max_message_bytes", 1, 1L << 40,
+            25L << 20, "largest message accepted, announced as SIZE");
     /** RFC 5321 4.5.3.1.8: a server must accept at least 100 recipients. */
-    static final int DEFAULT_MAX_RECIPIENTS = 100;
+    static final Option<Integer> MAX_RECIPIENTS = Option.integer("max_recipients", 1, 1_000_000, 100,
+            "recipients per message, then 452 4.5.3");
     /** Postfix's smtpd_hard_error_limit is 20 (soft 10); 10 errors is plenty for a real client. */
-    static final int DEFAULT_MAX_ERRORS = 10;
+    static final Option<Integer> MAX_ERRORS = Option.integer("max_errors", 1, 1_000_000, 10,
+            "protocol errors in a session before 421 and close");
     /** RFC 5321 4.5.3.2.7: the server timeout should be at least 5 minutes. */
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    static final Option<Duration> TIMEOUT = Option.duration("timeout", Duration.ZERO, Duration.ofHours(24),
+            Duration.ofMinutes(5), "a session silent this long gets 421 and is closed (0: never)");
+    static final Option<List<String>> DOMAINS = Option.strings("domains",
+            "accept recipients only in these domains (550 5.7.1 for others)").defaultText("every address");
+    static final Option<Path> TLS_CERT = Option.path("tls_cert", null, "PEM certificate chain for STARTTLS")
+            .defaultText("a self-signed one made at start");
+    static final Option<Path> TLS_KEY = Option.path("tls_key", null, "PEM PKCS#8 private key of tls_cert");
+    static final Option<Boolean> STARTTLS = Option.bool("starttls", true, "offer STARTTLS (RFC 3207)");
+    public static final List<Option<?>> OPTIONS = List.of(MAILDIR, DURABLE, HOSTNAME, MAX_MESSAGE_BYTES,
+            MAX_RECIPIENTS, MAX_ERRORS, TIMEOUT, DOMAINS, TLS_CERT, TLS_KEY, STARTTLS);
 
     private final SmtpSettings settings;
     private final MaildirStore store;
     private final MaildirMailbox mailbox;
     private final Path maildir;
 
-    SmtpService(ServiceContext ctx) {
+    public SmtpService(ServiceContext ctx) {
         ServiceOptions o = ctx.options();
-        this.maildir = o.path("maildir").orElse(Path.of("mail")).toAbsolutePath().normalize();
-        String hostname = o.string("hostname").orElseGet(SmtpService::machineName);
-        this.settings = new SmtpSettings(hostname,
-                positive(o, "max_message_bytes", DEFAULT_MAX_MESSAGE_BYTES),
-                (int) Math.min(Integer.MAX_VALUE, positive(o, "max_recipients", DEFAULT_MAX_RECIPIENTS)),
-                (int) Math.min(Integer.MAX_VALUE, positive(o, "max_errors", DEFAULT_MAX_ERRORS)),
-                o.duration("timeout").orElse(DEFAULT_TIMEOUT),
-                domains(o),
-                o.bool("starttls").orElse(true) ? tls(o, hostname) : null);
+        this.maildir = o.get(MAILDIR).toAbsolutePath().normalize();
+        String hostname = o.find(HOSTNAME).orElseGet(SmtpService::machineName);
+        this.settings = new SmtpSettings(hostname, o.get(MAX_MESSAGE_BYTES), o.get(MAX_RECIPIENTS),
+                o.get(MAX_ERRORS), o.get(TIMEOUT), domains(o), o.get(STARTTLS) ? tls(o, hostname) : null);
         try {
-            this.store = new MaildirStore(maildir, o.bool("durable").orElse(true), hostname, ctx.blocking(), ctx.clock());
+            this.store = new MaildirStore(maildir, o.get(DURABLE), hostname, ctx.blocking(), ctx.clock());
         } catch (IOException e) {
-            throw new OptionException("maildir", "cannot use " + maildir + " as a Maildir: " + e);
+            throw new OptionException(MAILDIR.key(), "cannot write the Maildir " + maildir + ": " + describe(e)
+                    + "; fix: give maildir a directory this user (" + System.getProperty("user.name")
+                    + ") may write");
         }
         this.mailbox = new MaildirMailbox(maildir);
+    }
+
+    /**
+     * What start would refuse, without changing anything: a Maildir (or the nearest directory above
+     * it) this user may write, and a TLS certificate and key given together, readable and matching.
+     */
+    public static void check(ServiceOptions o, KindCheck.Problems problems) {
+        Path dir = o.get(MAILDIR).toAbsolutePath().normalize();
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            problems.add(MAILDIR, existing + " is not a directory; give maildir a directory");
+        } else if (existing != null && !Files.isWritable(existing)) {
+            problems.add(MAILDIR, "cannot write " + existing + " as user " + System.getProperty("user.name")
+                    + "; fix: give maildir a directory this user may write");
+        }
+        if (o.find(TLS_CERT).isPresent() != o.find(TLS_KEY).isPresent()) {
+            problems.add(o.find(TLS_CERT).isPresent() ? TLS_KEY : TLS_CERT,
+                    "tls_cert and tls_key go together: give both or neither");
+        } else if (o.find(TLS_CERT).isPresent() && o.get(STARTTLS)) {
+            try {
+                SslContextBuilder.forServer(o.get(TLS_CERT).toFile(), o.get(TLS_KEY).toFile()).build();
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add(TLS_CERT, "cannot use " + o.get(TLS_CERT) + " with " + o.get(TLS_KEY) + ": "
+                        + e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -82,43 +129,36 @@ final class SmtpService implements Service, Mailbox {
         log.info("smtp: storing mail in {}", maildir);
     }
 
-    private static long positive(ServiceOptions o, String key, long fallback) {
-        long v = o.integer(key).orElse(fallback);
-        if (v < 1) {
-            throw new OptionException(key, "must be at least 1, got " + v);
-        }
-        return v;
-    }
-
     private static Set<String> domains(ServiceOptions o) {
         Set<String> domains = new HashSet<>();
-        for (String d : o.strings("domains").orElse(List.of())) {
+        for (String d : o.get(DOMAINS)) {
             domains.add(d.trim().toLowerCase(Locale.ROOT));
         }
         return domains;
     }
 
     private static SslContext tls(ServiceOptions o, String hostname) {
-        Optional<Path> cert = o.path("tls_cert");
-        Optional<Path> key = o.path("tls_key");
-        if (cert.isPresent() != key.isPresent()) {
-            throw new OptionException(cert.isPresent() ? "tls_key" : "tls_cert", "tls_cert and tls_key go together: give both or neither");
-        }
+        Optional<Path> cert = o.find(TLS_CERT);
         try {
             if (cert.isPresent()) {
-                for (Path p : List.of(cert.get(), key.get())) {
-                    if (!Files.isReadable(p)) {
-                        throw new OptionException(p == cert.get() ? "tls_cert" : "tls_key", "cannot read " + p);
-                    }
-                }
-                return SslContextBuilder.forServer(cert.get().toFile(), key.get().toFile()).build();
+                return SslContextBuilder.forServer(cert.get().toFile(), o.get(TLS_KEY).toFile()).build();
             }
             SmtpSelfSignedCertificate self = SmtpSelfSignedCertificate.make(hostname);
             log.info("smtp: STARTTLS with a self-signed certificate for {} (set tls_cert and tls_key for a real one)", hostname);
             return SslContextBuilder.forServer(self.key(), self.certificate()).build();
         } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
-            throw new OptionException("tls_cert", "cannot make a TLS context: " + e.getMessage());
+            throw new OptionException(TLS_CERT.key(), "cannot make a TLS context: " + e.getMessage());
         }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied on " + a.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason() + " (" + f.getFile() + ")";
+        }
+        return e.toString();
     }
 
     /** This machine's name from the kernel, without a DNS lookup; "localhost" when unknown. */

@@ -1,4 +1,4 @@
-package dev.portd.service;
+package dev.portd.ports;
 
 import java.util.Locale;
 

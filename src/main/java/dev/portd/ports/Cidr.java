@@ -1,4 +1,4 @@
-package dev.portd.config;
+package dev.portd.ports;
 
 import io.netty.util.NetUtil;
 import java.net.Inet4Address;

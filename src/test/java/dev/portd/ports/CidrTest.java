@@ -1,4 +1,4 @@
-package dev.portd.config;
+package dev.portd.ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
