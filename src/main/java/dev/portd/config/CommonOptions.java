@@ -31,7 +31,7 @@ public final class CommonOptions {
     public static final List<Option<?>> HOST = List.of(GRACE, HOST_BIND, TRANSPORT);
 
     public static final Option<String> KIND = Option.string("kind", null,
-            "which service kind (portd check --kinds lists them)").defaultText("the table name");
+            "which service kind; portd check --kinds lists them").defaultText("the table name");
     public static final Option<Integer> PORT = Option.integer("port", 0, 65535, null,
             "the port on every protocol; 0: a free port chosen at start").defaultText("the kind's");
     public static final Option<List<String>> PROTOCOLS = Option.protocols("protocols",
@@ -40,19 +40,19 @@ public final class CommonOptions {
             "the addresses it listens on").defaultText("host.bind");
     public static final Option<Boolean> ENABLED = Option.bool("enabled", true, "false leaves the service out");
     public static final Option<Integer> MAX_CONNECTIONS = Option.integer("max_connections", 0, 10_000_000, 10_000,
-            "open TCP connections of the service; past it a new one is closed at once and counted (0: no limit)");
+            "open TCP connections of the service; past it a new one is closed at once and counted; 0: no limit");
     public static final Option<Integer> PER_SOURCE = Option.integer("per_source", 0, 10_000_000, 256,
-            "open TCP connections from one address (0: no limit)");
+            "open TCP connections from one address; 0: no limit");
     public static final Option<Duration> IDLE_TIMEOUT = Option.duration("idle_timeout", Duration.ZERO,
             Duration.ofDays(7), Duration.ofMinutes(10),
-            "a connection that neither reads nor writes for this long is closed (0: never)");
+            "a connection that neither reads nor writes for this long is closed; 0: never");
     public static final Option<List<Cidr>> ALLOW = Option.ranges("allow",
             "if given, only these addresses or CIDR ranges may connect or send").defaultText("everyone");
     public static final Option<List<Cidr>> DENY = Option.ranges("deny",
             "these may not connect or send; deny wins over allow").defaultText("nobody");
     public static final Option<Integer> UDP_REPLIES_PER_SECOND = Option.integer("udp_replies_per_second", 0,
             100_000_000, 100,
-            "datagrams answered per source address and second; the rest are dropped and counted (0: no limit)");
+            "datagrams answered per source address and second; the rest are dropped and counted; 0: no limit");
     public static final List<Option<?>> SERVICE = List.of(KIND, PORT, PROTOCOLS, BIND, ENABLED, MAX_CONNECTIONS,
             PER_SOURCE, IDLE_TIMEOUT, ALLOW, DENY, UDP_REPLIES_PER_SECOND);
 }

@@ -51,9 +51,16 @@ public final class OptionReader {
             return refused;
         }
         if (value == null) {
-            return Read.refused("must be " + rule(option));
+            return Read.refused("must be " + rule(option) + explained(option));
         }
-        return inRange(option, value);
+        Read checked = inRange(option, value);
+        return checked.problem() != null && checked.problem().startsWith("must be ")
+                ? Read.refused(checked.problem() + explained(option)) : checked;
+    }
+
+    /** The option's meaning after its rule, so the line says what the key is for. */
+    private static String explained(Option<?> option) {
+        return option.meaning() == null ? "" : " (" + option.meaning() + ")";
     }
 
     private static Read inRange(Option<?> option, Object value) {

@@ -26,7 +26,10 @@ final class AccessRuleHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress peer)) {
+            ctx.close();   // reset before it was registered: io_uring then knows no peer address
+            return;
+        }
         if (!limits.permits(peer.getAddress())) {
             stats.refused("denied");
             refusals.refused(label, peer.getAddress(), "denied by allow/deny rules");

@@ -29,7 +29,11 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress remote)) {
+            ctx.close();   // reset before it was registered: io_uring then knows no peer address
+            return;
+        }
+        InetAddress peer = remote.getAddress();
         String limit = gate.tryAcquire(peer);
         if (limit != null) {
             stats.refused(limit);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portd.Portd;
 import dev.portd.host.Host;
+import dev.portd.support.TestHosts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class LoadCommandTest {
 
     @Test
     void jsonReportParsesAndCarriesTheSummaryFields() throws Exception {
-        try (Host host = Host.builder().service("echo").start()) {
+        try (Host host = TestHosts.kinds("echo")) {
             int code = run("load", "echo", "127.0.0.1:" + host.tcpPort("echo"), "-c", "2", "-n", "200", "--json");
             assertThat(code).as(err.toString()).isZero();
             JsonNode json = new ObjectMapper().readTree(out.toString());
@@ -41,7 +42,7 @@ class LoadCommandTest {
 
     @Test
     void textReportShowsOpsLatencyErrorsAndCpu() {
-        try (Host host = Host.builder().service("daytime").start()) {
+        try (Host host = TestHosts.kinds("daytime")) {
             int code = run("load", "connect", "127.0.0.1:" + host.tcpPort("daytime"), "-c", "2", "-n", "20");
             assertThat(code).as(err.toString()).isZero();
             assertThat(out.toString()).contains("count      20 done", "ops        20", "latency    p50",

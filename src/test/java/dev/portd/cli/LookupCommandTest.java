@@ -3,11 +3,8 @@ package dev.portd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portd.Portd;
-import dev.portd.config.Limits;
-import dev.portd.config.ServiceConfig;
 import dev.portd.host.Host;
-import dev.portd.service.ServiceKinds;
-import dev.portd.service.ServiceOptions;
+import dev.portd.support.TestHosts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,11 +26,14 @@ class LookupCommandTest {
 
     @BeforeAll
     static void startHost() {
-        ServiceConfig pm = ServiceConfig.of(ServiceKinds.find("portmapper"), 0)
-                .withOptions(new ServiceOptions(Map.of("state", "", "local_socket", "")));
-        host = Host.builder().service(pm).service("echo").service(new ServiceConfig("clock",
-                ServiceKinds.find("daytime"), 0, ServiceKinds.find("daytime").protocols(), List.of(), Limits.DEFAULT,
-                ServiceOptions.NONE)).start();
+        host = TestHosts.start("""
+                [services.portmapper]
+                state = ""
+                local_socket = ""
+                [services.echo]
+                [services.clock]
+                kind = "daytime"
+                """);
         port = Integer.toString(host.tcpPort("portmapper"));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portd.host.Host;
+import dev.portd.support.TestHosts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -78,7 +79,7 @@ class ScanCommandTest {
 
     @Test
     void bannersNameWhatReallyAnswers() throws Exception {
-        try (Host host = Host.builder().service("echo").service("daytime").start();
+        try (Host host = TestHosts.kinds("echo", "daytime");
              ServerSocket ssh = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             // two connects reach the greeter: the scan's own (reset at once) and the banner's
             for (int i = 0; i < 2; i++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portd.config.ConfigLoader;
+import dev.portd.service.ServiceKinds;
 import dev.portd.ports.Privilege;
 import dev.portd.support.PortdProcess;
 import dev.portd.support.Shell;
@@ -22,7 +23,7 @@ class ServeProcessIT {
 
     /** How many listeners of the default config lie below the unprivileged port start. */
     static int privilegedListeners(int start) {
-        return ConfigLoader.loadDefault().services().stream()
+        return ConfigLoader.loadDefault(ServiceKinds.BUILT_IN).services().stream()
                 .filter(s -> s.port() > 0 && s.port() < start).mapToInt(s -> s.protocols().size()).sum();
     }
 
@@ -36,7 +37,7 @@ class ServeProcessIT {
     void launcherRunsCheckOnTheDefaultConfig() throws Exception {
         var r = Shell.run(Duration.ofMinutes(5), List.of(PortdProcess.root().resolve("portd").toString(), "check"));
         assertThat(r.code()).as(r.out()).isZero();
-        assertThat(r.out()).containsPattern("echo +echo +tcp +\\* +7\n").contains("OK, " + ConfigLoader.loadDefault().services().size() + " services");
+        assertThat(r.out()).containsPattern("echo +echo +tcp +:: +7\n").contains("OK, " + ConfigLoader.loadDefault(ServiceKinds.BUILT_IN).services().size() + " services");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.portd.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.portd.ports.Cidr;
 import dev.portd.ports.Protocol;
 import dev.portd.service.ServiceKind;
 import dev.portd.service.ServiceKinds;
@@ -15,16 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every config error names the file, the key (and line) and what is allowed; all are listed at once. */
 class ConfigLoaderTest {
-    static final String KINDS = ServiceKinds.all().stream().map(ServiceKind::name)
+    static final String KINDS = ServiceKinds.BUILT_IN.stream().map(ServiceKind::name)
             .collect(java.util.stream.Collectors.joining(", "));
 
     static List<String> problems(String toml) {
-        return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(toml, "my.toml")).problems();
+        return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(toml, "my.toml", ServiceKinds.BUILT_IN)).problems();
     }
 
     @Test
     void defaultConfigServesTheSixClassicServicesOnTcpAndUdp() {
-        HostConfig config = ConfigLoader.loadDefault();
+        HostConfig config = ConfigLoader.loadDefault(ServiceKinds.BUILT_IN);
         List<ServiceConfig> classic = config.services().stream()
                 .filter(s -> List.of("echo", "discard", "daytime", "qotd", "chargen", "time").contains(s.kind().name())).toList();
         assertThat(classic).extracting(ServiceConfig::name)
@@ -62,7 +63,7 @@ class ConfigLoaderTest {
 
                 [services.daytime]
                 format = "rfc3339"
-                """, "my.toml");
+                """, "my.toml", ServiceKinds.BUILT_IN);
         assertThat(c.grace()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.bind()).hasSize(2);
         assertThat(c.transport()).isEqualTo("nio");
@@ -76,7 +77,7 @@ class ConfigLoaderTest {
                 List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1")), List.of(Cidr.parse("127.0.0.9")), 7));
         ServiceConfig daytime = c.services().get(1);
         assertThat(daytime.port()).isEqualTo(13);
-        assertThat(daytime.options().string("format")).contains("rfc3339");
+        assertThat(daytime.options().values()).containsEntry("format", "rfc3339");
     }
 
     @Test
@@ -84,7 +85,7 @@ class ConfigLoaderTest {
         assertThat(problems("""
                 [services.echo]
                 port = 70000
-                """)).containsExactly("my.toml:2: services.echo.port = 70000: must be 1..65535, or 0 for a free port chosen at start");
+                """)).containsExactly("my.toml:2: services.echo.port = 70000: must be an integer 0..65535 (the port on every protocol; 0: a free port chosen at start)");
     }
 
     @Test
@@ -93,7 +94,7 @@ class ConfigLoaderTest {
                 [services.echo]
                 prot = 7
                 """)).singleElement().asString()
-                .startsWith("my.toml:2: services.echo.prot: unknown key; allowed here: allow, bind, deny, enabled,");
+                .startsWith("my.toml:2: services.echo.prot: unknown key; did you mean port? allowed here: allow, bind, deny, enabled,");
     }
 
     @Test
@@ -104,9 +105,12 @@ class ConfigLoaderTest {
                 max_connections = -1
                 idle_timeout = "soon"
                 """)).containsExactly(
-                "my.toml:2: services.echo.port = \"seven\": must be 1..65535, or 0 for a free port chosen at start",
-                "my.toml:3: services.echo.max_connections = -1: must be an integer 0..10000000 (0: no limit)",
-                "my.toml:4: services.echo.idle_timeout = \"soon\": must be a duration such as \"5s\", \"250ms\", \"10m\" or \"1h\"");
+                "my.toml:2: services.echo.port = \"seven\": must be an integer 0..65535 (the port on every protocol; 0: a free port chosen at start)",
+                "my.toml:3: services.echo.max_connections = -1: must be an integer 0..10000000 (open TCP connections "
+                        + "of the service; past it a new one is closed at once and counted; 0: no limit)",
+                "my.toml:4: services.echo.idle_timeout = \"soon\": must be a duration 0s..168h such as \"250ms\", "
+                        + "\"30s\", \"5m\" or \"1h\" (a connection that neither reads nor writes for this long is closed; "
+                        + "0: never)");
     }
 
     @Test
@@ -143,7 +147,7 @@ class ConfigLoaderTest {
                 kind = "echo"
                 port = 7
                 bind = "127.0.0.2"
-                """, "my.toml");
+                """, "my.toml", ServiceKinds.BUILT_IN);
         assertThat(c.services()).hasSize(2);
     }
 
@@ -188,23 +192,23 @@ class ConfigLoaderTest {
 
     @Test
     void missingFileSaysWhatToDo(@TempDir Path dir) {
-        var e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.toml")));
+        var e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.toml"), ServiceKinds.BUILT_IN));
         assertThat(e.problems()).containsExactly(dir.resolve("nope.toml")
                 + ": no such file; give an existing config with --config, or leave --config out to use the built-in one");
     }
 
     @Test
     void disabledServiceIsLeftOut() {
-        HostConfig c = ConfigLoader.parse("[services.echo]\n[services.time]\nenabled = false\n", "my.toml");
+        HostConfig c = ConfigLoader.parse("[services.echo]\n[services.time]\nenabled = false\n", "my.toml", ServiceKinds.BUILT_IN);
         assertThat(c.services()).extracting(ServiceConfig::name).containsExactly("echo");
     }
 
     @Test
     void portOffsetMovesEveryPortButZeroAndRefusesOverflow() {
-        HostConfig c = ConfigLoader.parse("[services.echo]\n[services.time]\nport = 0\n", "my.toml");
+        HostConfig c = ConfigLoader.parse("[services.echo]\n[services.time]\nport = 0\n", "my.toml", ServiceKinds.BUILT_IN);
         assertThat(c.withPortOffset(10000).services()).extracting(ServiceConfig::port).containsExactly(10007, 0);
         var e = catchThrowableOfType(ConfigException.class, () -> c.withPortOffset(65530));
         assertThat(e.problems()).containsExactly("my.toml: services.echo.port = 7 with --port-offset 65530 gives 65537: "
-                + "must be 1..65535; use a smaller offset");
+                + "must be 1..65535; use an offset of at most 65528");
     }
 }

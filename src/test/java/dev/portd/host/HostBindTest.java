@@ -3,10 +3,15 @@ package dev.portd.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.portd.config.ServiceConfig;
-import dev.portd.ports.Protocol;
-import dev.portd.service.ServiceKinds;
+import dev.portd.service.Service;
+import dev.portd.service.ServiceKind;
+import dev.portd.support.TestHosts;
 import dev.portd.support.Tcp;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,13 +25,38 @@ import org.junit.jupiter.api.Test;
 class HostBindTest {
     static final long PID = ProcessHandle.current().pid();
 
+    static String service(String kind, int port, String protocol) {
+        return "[services." + kind + "]\nport = " + port + "\nprotocols = [\"" + protocol + "\"]\n";
+    }
+
+    /** A kind no table holds: the host serves whatever kind it is handed. */
+    static final ServiceKind HELLO = ServiceKind.of("hello", 4242, ServiceKind.TCP, ctx -> new Service() {
+        @Override
+        public void initStream(Channel connection) {
+            connection.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelActive(ChannelHandlerContext c) {
+                    c.writeAndFlush(Unpooled.copiedBuffer("hello " + ctx.name() + "\n", java.nio.charset.StandardCharsets.US_ASCII))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
+            });
+        }
+    }, "says hello");
+
+    @Test
+    void hostServesAKindItWasHanded() throws Exception {
+        try (Host host = Host.builder(List.of(HELLO)).toml("[services.greeter]\nkind = \"hello\"").start()) {
+            assertThat(new String(Tcp.readAll(host.tcpPort("greeter")), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("hello greeter\n");
+            assertThat(host.listeners()).singleElement().satisfies(l -> assertThat(l.kind()).isEqualTo("hello"));
+        }
+    }
+
     @Test
     void busyTcpPortNamesTheProgramThatHoldsIt() throws Exception {
         try (ServerSocket holder = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = holder.getLocalPort();
-            var e = catchThrowableOfType(BindFailedException.class, () -> Host.builder()
-                    .service(ServiceConfig.of(ServiceKinds.find("echo"), port).withProtocols(java.util.Set.of(Protocol.TCP)))
-                    .start());
+            var e = catchThrowableOfType(BindFailedException.class, () -> TestHosts.start(service("echo", port, "tcp")));
             assertThat(e.problems()).singleElement().satisfies(p -> {
                 assertThat(p.label()).isEqualTo("tcp/" + port + " echo");
                 assertThat(p.cause()).startsWith("address in use: held by java (pid " + PID + ", user ");
@@ -41,9 +71,7 @@ class HostBindTest {
     void busyUdpPortIsFoundToo() throws Exception {
         try (DatagramSocket holder = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int port = holder.getLocalPort();
-            var e = catchThrowableOfType(BindFailedException.class, () -> Host.builder()
-                    .service(ServiceConfig.of(ServiceKinds.find("time"), port).withProtocols(java.util.Set.of(Protocol.UDP)))
-                    .start());
+            var e = catchThrowableOfType(BindFailedException.class, () -> TestHosts.start(service("time", port, "udp")));
             assertThat(e.problems()).singleElement().extracting(BindProblem::cause).asString()
                     .startsWith("address in use: held by java (pid " + PID);
         }
@@ -56,9 +84,8 @@ class HostBindTest {
             free = probe.getLocalPort();
         }
         try (ServerSocket holder = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            var echo = ServiceConfig.of(ServiceKinds.find("echo"), free).withProtocols(java.util.Set.of(Protocol.TCP));
-            var time = ServiceConfig.of(ServiceKinds.find("time"), holder.getLocalPort()).withProtocols(java.util.Set.of(Protocol.TCP));
-            var e = catchThrowableOfType(BindFailedException.class, () -> Host.builder().service(echo).service(time).start());
+            var e = catchThrowableOfType(BindFailedException.class, () -> TestHosts.start(
+                    service("echo", free, "tcp") + service("time", holder.getLocalPort(), "tcp")));
             assertThat(e.problems()).hasSize(1);
         }
         try (ServerSocket again = new ServerSocket()) {
@@ -71,10 +98,8 @@ class HostBindTest {
     void everyFailureIsReportedAtOnce() throws Exception {
         try (ServerSocket a = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              DatagramSocket b = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            var e = catchThrowableOfType(BindFailedException.class, () -> Host.builder()
-                    .service(ServiceConfig.of(ServiceKinds.find("echo"), a.getLocalPort()).withProtocols(java.util.Set.of(Protocol.TCP)))
-                    .service(ServiceConfig.of(ServiceKinds.find("time"), b.getLocalPort()).withProtocols(java.util.Set.of(Protocol.UDP)))
-                    .start());
+            var e = catchThrowableOfType(BindFailedException.class, () -> TestHosts.start(
+                    service("echo", a.getLocalPort(), "tcp") + service("time", b.getLocalPort(), "udp")));
             assertThat(e.problems()).extracting(BindProblem::label)
                     .containsExactly("tcp/" + a.getLocalPort() + " echo", "udp/" + b.getLocalPort() + " time");
         }
@@ -83,7 +108,11 @@ class HostBindTest {
     @Test
     void addressNotOnThisHostSaysSo() {
         // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a real host; nothing is sent
-        var e = catchThrowableOfType(BindFailedException.class, () -> Host.builder().service("echo").bind("192.0.2.1").start());
+        var e = catchThrowableOfType(BindFailedException.class, () -> TestHosts.start("""
+                [host]
+                bind = "192.0.2.1"
+                [services.echo]
+                """));
         assertThat(e.problems()).hasSize(2).allSatisfy(p -> {
             assertThat(p.cause()).isEqualTo("address 192.0.2.1 is not on this host");
             assertThat(p.remedy()).contains("ip -brief address");
@@ -92,7 +121,11 @@ class HostBindTest {
 
     @Test
     void listensOnEveryAddressGivenIpv4AndIpv6() throws Exception {
-        try (Host host = Host.builder().service("echo").bind("127.0.0.1", "::1").start()) {
+        try (Host host = TestHosts.start("""
+                [host]
+                bind = ["127.0.0.1", "::1"]
+                [services.echo]
+                """)) {
             assertThat(host.listeners()).extracting(l -> l.address().getAddress().getHostAddress())
                     .contains("127.0.0.1", "0:0:0:0:0:0:0:1");
         } catch (BindFailedException e) {
@@ -103,7 +136,7 @@ class HostBindTest {
 
     @Test
     void closeLetsOpenConnectionsFinishThenClosesTheRest() throws Exception {
-        Host host = Host.builder().service("echo").grace(Duration.ofSeconds(30)).start();
+        Host host = TestHosts.start("[host]\ngrace = \"30s\"\n[services.echo]");
         int port = host.tcpPort("echo");
         try (Socket s = Tcp.connect(port)) {
             s.getOutputStream().write('0');
@@ -131,7 +164,7 @@ class HostBindTest {
 
     @Test
     void afterTheGracePeriodOpenConnectionsAreClosed() throws Exception {
-        Host host = Host.builder().service("echo").grace(Duration.ofMillis(200)).start();
+        Host host = TestHosts.start("[host]\ngrace = \"200ms\"\n[services.echo]");
         try (Socket s = Tcp.connect(host.tcpPort("echo"))) {
             s.getOutputStream().write('0');
             assertThat(s.getInputStream().read()).isEqualTo('0');
@@ -142,7 +175,7 @@ class HostBindTest {
 
     @Test
     void embeddedHostReportsItsBoundPorts() {
-        try (Host host = Host.builder().service("echo").service("daytime").start()) {
+        try (Host host = TestHosts.kinds("echo", "daytime")) {
             assertThat(host.tcpPort("echo")).isPositive();
             assertThat(host.udpPort("daytime")).isPositive();
             assertThat(host.listeners()).hasSize(4);

@@ -4,10 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.portd.ports.Cidr;
-import dev.portd.config.Limits;
-import dev.portd.config.ServiceConfig;
-import dev.portd.service.ServiceKinds;
+import dev.portd.support.TestHosts;
 import dev.portd.support.Tcp;
 import dev.portd.support.Udp;
 import java.io.IOException;
@@ -20,13 +17,18 @@ import org.junit.jupiter.api.Test;
 /** Per-service limits and access rules, enforced by the host before the service sees a byte. */
 class HostLimitsTest {
 
-    static ServiceConfig echo(Limits limits) {
-        return ServiceConfig.of(ServiceKinds.find("echo"), 0).withLimits(limits);
+    /** An echo service with these limits, written as a user writes them. */
+    static Host echo(String limits) {
+        return TestHosts.start("[services.echo]\n" + limits);
     }
 
-    static Limits limits(int max, int perSource, Duration idle, List<String> allow, List<String> deny, int udp) {
-        return new Limits(max, perSource, idle, allow.stream().map(Cidr::parse).toList(),
-                deny.stream().map(Cidr::parse).toList(), udp);
+    static String limits(int max, int perSource, Duration idle, List<String> allow, List<String> deny, int udp) {
+        return "max_connections = " + max + "\nper_source = " + perSource + "\nidle_timeout = \"" + idle.toMillis()
+                + "ms\"\nallow = " + toml(allow) + "\ndeny = " + toml(deny) + "\nudp_replies_per_second = " + udp + "\n";
+    }
+
+    static String toml(List<String> values) {
+        return values.stream().map(TestHosts::quote).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
     /** True when the server answers an echo on this socket, false when it has closed it. */
@@ -41,7 +43,7 @@ class HostLimitsTest {
 
     @Test
     void connectionPastMaxConnectionsIsClosedAtOnceAndCounted() throws Exception {
-        try (Host host = Host.builder().service(echo(limits(2, 0, Duration.ZERO, List.of(), List.of(), 100))).start();
+        try (Host host = echo(limits(2, 0, Duration.ZERO, List.of(), List.of(), 100));
              Socket a = Tcp.connect(host.tcpPort("echo"));
              Socket b = Tcp.connect(host.tcpPort("echo"))) {
             assertThat(served(a)).isTrue();
@@ -60,7 +62,7 @@ class HostLimitsTest {
 
     @Test
     void perSourceLimitCountsConnectionsFromOneAddress() throws Exception {
-        try (Host host = Host.builder().service(echo(limits(0, 1, Duration.ZERO, List.of(), List.of(), 100))).start();
+        try (Host host = echo(limits(0, 1, Duration.ZERO, List.of(), List.of(), 100));
              Socket a = Tcp.connect(host.tcpPort("echo"))) {
             assertThat(served(a)).isTrue();
             try (Socket b = Tcp.connect(host.tcpPort("echo"))) {
@@ -72,7 +74,7 @@ class HostLimitsTest {
 
     @Test
     void deniedPeerIsClosedBeforeTheServiceSeesIt() throws Exception {
-        try (Host host = Host.builder().service(echo(limits(0, 0, Duration.ZERO, List.of(), List.of("127.0.0.0/8"), 100))).start();
+        try (Host host = echo(limits(0, 0, Duration.ZERO, List.of(), List.of("127.0.0.0/8"), 100));
              Socket s = Tcp.connect(host.tcpPort("echo"))) {
             assertThat(served(s)).isFalse();
             assertThat(host.stats("echo").refusedByReason()).containsEntry("denied", 1L);
@@ -82,7 +84,7 @@ class HostLimitsTest {
 
     @Test
     void peerOutsideTheAllowListIsRefused() throws Exception {
-        try (Host host = Host.builder().service(echo(limits(0, 0, Duration.ZERO, List.of("10.0.0.0/8", "::1"), List.of(), 100))).start();
+        try (Host host = echo(limits(0, 0, Duration.ZERO, List.of("10.0.0.0/8", "::1"), List.of(), 100));
              Socket s = Tcp.connect(host.tcpPort("echo"))) {
             assertThat(served(s)).isFalse();
         }
@@ -90,7 +92,7 @@ class HostLimitsTest {
 
     @Test
     void peerInsideTheAllowListIsServed() throws Exception {
-        try (Host host = Host.builder().service(echo(limits(0, 0, Duration.ZERO, List.of("127.0.0.1"), List.of(), 100))).start();
+        try (Host host = echo(limits(0, 0, Duration.ZERO, List.of("127.0.0.1"), List.of(), 100));
              Socket s = Tcp.connect(host.tcpPort("echo"))) {
             assertThat(served(s)).isTrue();
         }
@@ -98,7 +100,7 @@ class HostLimitsTest {
 
     @Test
     void denyWinsOverAllow() throws Exception {
-        try (Host host = Host.builder().service(echo(limits(0, 0, Duration.ZERO, List.of("127.0.0.1"), List.of("127.0.0.0/8"), 100))).start();
+        try (Host host = echo(limits(0, 0, Duration.ZERO, List.of("127.0.0.1"), List.of("127.0.0.0/8"), 100));
              Socket s = Tcp.connect(host.tcpPort("echo"))) {
             assertThat(served(s)).isFalse();
         }
@@ -106,7 +108,7 @@ class HostLimitsTest {
 
     @Test
     void deniedSourceGetsNoDatagram() throws Exception {
-        try (Host host = Host.builder().service(echo(limits(0, 0, Duration.ZERO, List.of(), List.of("127.0.0.1"), 100))).start();
+        try (Host host = echo(limits(0, 0, Duration.ZERO, List.of(), List.of("127.0.0.1"), 100));
              Udp udp = Udp.to(host.udpPort("echo"))) {
             udp.send("hi".getBytes(US_ASCII));
             await().atMost(Duration.ofSeconds(5)).until(() -> host.stats("echo").datagramsDropped() == 1);
@@ -117,7 +119,7 @@ class HostLimitsTest {
 
     @Test
     void idleConnectionIsClosedAfterIdleTimeout() throws Exception {
-        try (Host host = Host.builder().service(echo(limits(0, 0, Duration.ofMillis(300), List.of(), List.of(), 100))).start();
+        try (Host host = echo(limits(0, 0, Duration.ofMillis(300), List.of(), List.of(), 100));
              Socket s = Tcp.connect(host.tcpPort("echo"))) {
             assertThat(served(s)).isTrue();
             assertThat(s.getInputStream().read()).as("closed by the server when idle").isEqualTo(-1);
@@ -127,7 +129,7 @@ class HostLimitsTest {
     @Test
     void udpRepliesPerSourceAreLimitedAndTheRestCounted() throws Exception {
         int sent = 60;
-        try (Host host = Host.builder().service(echo(limits(0, 0, Duration.ZERO, List.of(), List.of(), 10))).start();
+        try (Host host = echo(limits(0, 0, Duration.ZERO, List.of(), List.of(), 10));
              Udp udp = Udp.to(host.udpPort("echo"))) {
             for (int i = 0; i < sent; i++) {
                 udp.send(("n" + i).getBytes(US_ASCII));

@@ -2,7 +2,9 @@ package dev.portd.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portd.config.ConfigLoader;
 import dev.portd.config.Limits;
+import dev.portd.service.ServiceKinds;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -27,11 +29,16 @@ class UdpGuardHandlerTest {
         return through != null;
     }
 
+    /** The ports the table of kinds flags: the well-known ports of the kinds that answer any datagram. */
+    static final Set<Integer> LOOP_PORTS = ConfigLoader.loadDefault(ServiceKinds.BUILT_IN).loopPorts();
+
     @Test
-    void refusesDatagramFromClassicPorts() {
-        for (int port : new int[] {7, 9, 13, 17, 19, 37}) {
-            assertThat(passes(port, Set.of())).as("source port %d", port).isFalse();
+    void refusesDatagramFromThePortsOfKindsThatAnswerAnyDatagram() {
+        assertThat(LOOP_PORTS).containsExactlyInAnyOrder(7, 13, 17, 19, 37);
+        for (int port : LOOP_PORTS) {
+            assertThat(passes(port, LOOP_PORTS)).as("source port %d", port).isFalse();
         }
+        assertThat(passes(9, LOOP_PORTS)).as("discard never answers: no loop through it").isTrue();
     }
 
     @Test
@@ -53,7 +60,7 @@ class UdpGuardHandlerTest {
     @Test
     void countsEachDropWithItsReason() {
         ServiceStats stats = new ServiceStats();
-        EmbeddedChannel ch = new EmbeddedChannel(new UdpGuardHandler(Limits.DEFAULT, Set.of(), stats));
+        EmbeddedChannel ch = new EmbeddedChannel(new UdpGuardHandler(Limits.DEFAULT, LOOP_PORTS, stats));
         ch.writeInbound(new DatagramPacket(Unpooled.buffer(1).writeByte(1), HERE, new InetSocketAddress("127.0.0.1", 19)));
         ch.writeInbound(new DatagramPacket(Unpooled.buffer(1).writeByte(1), HERE, new InetSocketAddress("127.0.0.1", 0)));
         assertThat(stats.droppedByReason()).containsEntry("loop guard: source port 19", 1L)

@@ -3,10 +3,8 @@ package dev.portd.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.portd.config.Limits;
-import dev.portd.config.ServiceConfig;
 import dev.portd.host.Host;
-import dev.portd.service.ServiceKinds;
+import dev.portd.support.TestHosts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -28,7 +26,7 @@ class LoadRunTest {
 
     @Test
     void echoCountsEveryRoundTripAndByte() throws Exception {
-        try (Host host = Host.builder().service("echo").start()) {
+        try (Host host = TestHosts.kinds("echo")) {
             LoadReport r = run(spec(LoadMode.ECHO, host.tcpPort("echo"), 1000).withPayload(64, 1));
             assertThat(r.countReached()).isTrue();
             assertThat(r.ops()).as(r.toString()).isEqualTo(1000);
@@ -46,7 +44,7 @@ class LoadRunTest {
 
     @Test
     void echoStreamChecksPipelinedPayloads() throws Exception {
-        try (Host host = Host.builder().service("echo").start()) {
+        try (Host host = TestHosts.kinds("echo")) {
             LoadReport r = run(spec(LoadMode.ECHO_STREAM, host.tcpPort("echo"), 300).withPayload(5000, 8));
             assertThat(r.ops()).as(r.toString()).isEqualTo(300);
             assertThat(r.bytesReceived()).isEqualTo(1_500_000);
@@ -58,7 +56,7 @@ class LoadRunTest {
 
     @Test
     void discardCountsBytesTheTargetRead() throws Exception {
-        try (Host host = Host.builder().service("discard").start()) {
+        try (Host host = TestHosts.kinds("discard")) {
             LoadReport r = run(spec(LoadMode.DISCARD, host.tcpPort("discard"), 500).withPayload(1000, 1));
             assertThat(r.ops()).as(r.toString()).isEqualTo(500);
             assertThat(r.bytesSent()).isEqualTo(500_000);
@@ -72,7 +70,7 @@ class LoadRunTest {
 
     @Test
     void chargenReadsAndChecksTheRfc864Pattern() throws Exception {
-        try (Host host = Host.builder().service("chargen").start()) {
+        try (Host host = TestHosts.kinds("chargen")) {
             LoadReport r = run(spec(LoadMode.CHARGEN, host.tcpPort("chargen"), 400).withPayload(7001, 1));
             assertThat(r.ops()).as(r.toString()).isEqualTo(400);
             assertThat(r.bytesReceived()).isEqualTo(400 * 7001L);
@@ -83,7 +81,7 @@ class LoadRunTest {
 
     @Test
     void connectCountsDaytimeConnections() throws Exception {
-        try (Host host = Host.builder().service("daytime").start()) {
+        try (Host host = TestHosts.kinds("daytime")) {
             LoadReport r = run(spec(LoadMode.CONNECT, host.tcpPort("daytime"), 200));
             assertThat(r.ops()).as(r.toString()).isEqualTo(200);
             assertThat(r.errors()).isZero();
@@ -97,7 +95,7 @@ class LoadRunTest {
 
     @Test
     void connectWithEchoExchangesOnePayloadPerConnection() throws Exception {
-        try (Host host = Host.builder().service("echo").start()) {
+        try (Host host = TestHosts.kinds("echo")) {
             LoadReport r = run(spec(LoadMode.CONNECT, host.tcpPort("echo"), 100).withPayload(100, 1)
                     .withExchange(true));
             assertThat(r.ops()).as(r.toString()).isEqualTo(100);
@@ -113,7 +111,7 @@ class LoadRunTest {
 
     @Test
     void idleHoldsEveryConnectionFromSeveralSources() throws Exception {
-        try (Host host = Host.builder().service("echo").start()) {
+        try (Host host = TestHosts.kinds("echo")) {
             LoadSpec s = spec(LoadMode.IDLE, host.tcpPort("echo"), 0).withConnections(30)
                     .withTiming(Duration.ofMillis(500), Duration.ofMillis(500))
                     .withSources(List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.3")));
@@ -127,9 +125,7 @@ class LoadRunTest {
 
     @Test
     void idleCountsConnectionsTheTargetRefuses() throws Exception {
-        Limits few = new Limits(10, 0, Duration.ofMinutes(10), List.of(), List.of(), 100);
-        try (Host host = Host.builder().service(ServiceConfig.of(ServiceKinds.find("echo"), 0).withLimits(few))
-                .start()) {
+        try (Host host = TestHosts.start("[services.echo]\nmax_connections = 10\nper_source = 0")) {
             LoadSpec s = spec(LoadMode.IDLE, host.tcpPort("echo"), 0).withConnections(25)
                     .withTiming(Duration.ofMillis(500), Duration.ofMillis(500));
             LoadReport r = run(s);
@@ -140,9 +136,7 @@ class LoadRunTest {
 
     @Test
     void udpEchoCountsDatagramsAndLoss() throws Exception {
-        Limits unlimited = new Limits(10_000, 256, Duration.ofMinutes(10), List.of(), List.of(), 0);
-        try (Host host = Host.builder().service(ServiceConfig.of(ServiceKinds.find("echo"), 0)
-                .withLimits(unlimited)).start()) {
+        try (Host host = TestHosts.start("[services.echo]\nudp_replies_per_second = 0")) {
             LoadReport r = run(spec(LoadMode.UDP_ECHO, host.udpPort("echo"), 500).withPayload(100, 2)
                     .withTimeout(Duration.ofSeconds(5)));
             assertThat(r.ops()).as(r.toString()).isEqualTo(500);
@@ -155,9 +149,7 @@ class LoadRunTest {
 
     @Test
     void udpEchoReportsDatagramsTheGuardDrops() throws Exception {
-        Limits ten = new Limits(10_000, 256, Duration.ofMinutes(10), List.of(), List.of(), 10);
-        try (Host host = Host.builder().service(ServiceConfig.of(ServiceKinds.find("echo"), 0).withLimits(ten))
-                .start()) {
+        try (Host host = TestHosts.start("[services.echo]\nudp_replies_per_second = 10")) {
             LoadSpec s = spec(LoadMode.UDP_ECHO, host.udpPort("echo"), 0).withConnections(2)
                     .withTiming(Duration.ofMillis(600), Duration.ZERO).withTimeout(Duration.ofMillis(50));
             LoadReport r = run(s);

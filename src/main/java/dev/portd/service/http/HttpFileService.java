@@ -23,7 +23,7 @@ public final class HttpFileService implements Service {
     static final Option<Path> ROOT = Option.path("root", Path.of("public"),
             "directory served; a built-in welcome page while it does not exist");
     static final Option<Boolean> LISTING = Option.bool("listing", true,
-            "list a directory that has no index.html (false: 403)");
+            "list a directory that has no index.html; false: 403");
     static final Option<Boolean> GZIP = Option.bool("gzip", true,
             "gzip text, JSON, JS, SVG, wasm for clients that accept it");
     public static final List<Option<?>> OPTIONS = with(HttpSettings.OPTIONS, ROOT, LISTING, GZIP);

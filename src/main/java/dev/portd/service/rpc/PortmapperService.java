@@ -47,7 +47,7 @@ public final class PortmapperService implements Service, PortMappings {
             "file keeping registrations across restarts; \"\" for none")
             .defaultText("\"" + DEFAULT_STATE + "\" on port 111, none on other ports");
     static final Option<Boolean> INSECURE = Option.bool("insecure", false,
-            "accept SET and UNSET from any host (rpcbind -i); false: local callers only");
+            "accept SET and UNSET from any host, as rpcbind -i; false: local callers only");
     public static final List<Option<?>> OPTIONS =
             List.of(LOCAL_SOCKET, STATE, MAX_RECORD_BYTES, UDP_DUMP_PER_SOURCE, INSECURE);
 

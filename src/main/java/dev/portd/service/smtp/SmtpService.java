@@ -37,7 +37,7 @@ public final class SmtpService implements Service, Mailbox {
     private static final Logger log = LoggerFactory.getLogger(SmtpService.class);
 
     static final Option<Path> MAILDIR = Option.path("maildir", Path.of("mail"),
-            "the Maildir every accepted message is stored in (tmp/, new/, cur/)");
+            "the Maildir every accepted message is stored in: tmp/, new/, cur/");
     static final Option<Boolean> DURABLE = Option.bool("durable", true,
             "force each message to disk before the 250 reply");
     static final Option<String> HOSTNAME = Option.string("hostname", null,
@@ -53,13 +53,13 @@ public final class SmtpService implements Service, Mailbox {
             "protocol errors in a session before 421 and close");
     /** RFC 5321 4.5.3.2.7: the server timeout should be at least 5 minutes. */
     static final Option<Duration> TIMEOUT = Option.duration("timeout", Duration.ZERO, Duration.ofHours(24),
-            Duration.ofMinutes(5), "a session silent this long gets 421 and is closed (0: never)");
+            Duration.ofMinutes(5), "a session silent this long gets 421 and is closed; 0: never");
     static final Option<List<String>> DOMAINS = Option.strings("domains",
-            "accept recipients only in these domains (550 5.7.1 for others)").defaultText("every address");
+            "accept recipients only in these domains, 550 5.7.1 for others").defaultText("every address");
     static final Option<Path> TLS_CERT = Option.path("tls_cert", null, "PEM certificate chain for STARTTLS")
             .defaultText("a self-signed one made at start");
     static final Option<Path> TLS_KEY = Option.path("tls_key", null, "PEM PKCS#8 private key of tls_cert");
-    static final Option<Boolean> STARTTLS = Option.bool("starttls", true, "offer STARTTLS (RFC 3207)");
+    static final Option<Boolean> STARTTLS = Option.bool("starttls", true, "offer STARTTLS, RFC 3207");
     public static final List<Option<?>> OPTIONS = List.of(MAILDIR, DURABLE, HOSTNAME, MAX_MESSAGE_BYTES,
             MAX_RECIPIENTS, MAX_ERRORS, TIMEOUT, DOMAINS, TLS_CERT, TLS_KEY, STARTTLS);
 

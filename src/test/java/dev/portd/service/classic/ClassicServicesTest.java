@@ -4,10 +4,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.portd.config.ServiceConfig;
 import dev.portd.host.Host;
-import dev.portd.service.ServiceKinds;
-import dev.portd.service.ServiceOptions;
+import dev.portd.support.TestHosts;
 import dev.portd.support.Tcp;
 import dev.portd.support.Udp;
 import java.io.InputStream;
@@ -36,7 +34,7 @@ class ClassicServicesTest {
 
     @BeforeAll
     static void start() {
-        host = Host.builder().service("echo").service("discard").service("daytime").service("qotd")
+        host = TestHosts.builder().service("echo").service("discard").service("daytime").service("qotd")
                 .service("chargen").service("time").clock(NEW_YEAR_2024).start();
     }
 
@@ -165,10 +163,11 @@ class ClassicServicesTest {
 
     @Test
     void daytimeSpeaksRfc3339AndAnotherZoneWhenConfigured() throws Exception {
-        var kind = ServiceKinds.find("daytime");
-        var config = ServiceConfig.of(kind, 0).withOptions(new ServiceOptions(
-                Map.of("format", "rfc3339", "zone", "America/New_York")));
-        try (Host h = Host.builder().service(config).clock(NEW_YEAR_2024).start()) {
+        try (Host h = TestHosts.start("""
+                [services.daytime]
+                format = "rfc3339"
+                zone = "America/New_York"
+                """, NEW_YEAR_2024)) {
             assertThat(new String(Tcp.readAll(h.tcpPort("daytime")), US_ASCII)).isEqualTo("2023-12-31T19:00:00-05:00\r\n");
         }
     }
@@ -214,9 +213,7 @@ class ClassicServicesTest {
     void qotdServesQuotesFromAFortuneFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("quotes");
         Files.writeString(file, "Only this one.\n  -- a test\n%\n");
-        var config = ServiceConfig.of(ServiceKinds.find("qotd"), 0)
-                .withOptions(new ServiceOptions(Map.of("quotes", file.toString())));
-        try (Host h = Host.builder().service(config).start()) {
+        try (Host h = TestHosts.start("[services.qotd]\nquotes = " + TestHosts.quote(file))) {
             assertThat(new String(Tcp.readAll(h.tcpPort("qotd")), US_ASCII)).isEqualTo("Only this one.\r\n  -- a test\r\n");
         }
     }

@@ -22,7 +22,7 @@ class DashboardServiceTest {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static Host start() {
-        return Host.builder().grace(HttpTestHosts.GRACE).service("echo").service("dashboard").start();
+        return HttpTestHosts.start("[services.echo]\n[services.dashboard]");
     }
 
     private HttpResponse<String> get(Host host, String path) throws Exception {

@@ -27,7 +27,7 @@ class HttpStopTest {
 
     @Test
     void keptAliveAndEventStreamConnectionsCloseWhenTheHostStops() throws Exception {
-        Host host = Host.builder().service("http").service("dashboard").grace(Duration.ofMinutes(5)).start();
+        Host host = dev.portd.support.TestHosts.start("[host]\ngrace = \"5m\"\n[services.http]\n[services.dashboard]");
         try (Socket page = Tcp.connect(host.tcpPort("http"));
              Socket events = Tcp.connect(host.tcpPort("dashboard"))) {
             page.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(US_ASCII));

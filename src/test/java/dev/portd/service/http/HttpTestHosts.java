@@ -1,29 +1,36 @@
 package dev.portd.service.http;
 
-import dev.portd.config.ServiceConfig;
 import dev.portd.host.Host;
-import dev.portd.service.ServiceKinds;
-import dev.portd.service.ServiceOptions;
-import java.time.Duration;
+import dev.portd.support.TestHosts;
 import java.util.Map;
 
-/** Embedded hosts with an http service on loopback, port 0. */
+/** Embedded hosts with HTTP services, on loopback and free ports, with a short grace period. */
 final class HttpTestHosts {
     private HttpTestHosts() {
     }
 
-    static ServiceConfig http(Map<String, Object> options) {
-        return ServiceConfig.of(ServiceKinds.find("http"), 0).withOptions(new ServiceOptions(options));
+    /** Kept-alive client connections would hold a stop for the whole default grace period. */
+    static final String GRACE = "[host]\ngrace = \"100ms\"\n";
+
+    /** A host of these services (TOML tables), stopping quickly. */
+    static Host start(String services) {
+        return TestHosts.start(GRACE + services);
     }
 
-    /** Kept-alive client connections would hold a stop for the whole default grace period. */
-    static final Duration GRACE = Duration.ofMillis(100);
-
+    /** One http service with these options. */
     static Host start(Map<String, Object> options) {
-        return Host.builder().grace(GRACE).service(http(options)).start();
+        return start(http(options));
     }
 
     static Host start(Map<String, Object> options, String transport) {
-        return Host.builder().grace(GRACE).transport(transport).service(http(options)).start();
+        return TestHosts.start("[host]\ngrace = \"100ms\"\ntransport = \"" + transport + "\"\n" + http(options));
+    }
+
+    static String http(Map<String, Object> options) {
+        StringBuilder toml = new StringBuilder("[services.http]\n");
+        options.forEach((key, value) -> toml.append(key).append(" = ").append(value instanceof String
+                || value instanceof java.time.Duration ? TestHosts.quote(value instanceof java.time.Duration d
+                ? d.toMillis() + "ms" : value) : value).append('\n'));
+        return toml.toString();
     }
 }

@@ -3,11 +3,9 @@ package dev.portd.service.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.portd.config.ServiceConfig;
 import dev.portd.host.Host;
 import dev.portd.service.PortMappings;
-import dev.portd.service.ServiceKinds;
-import dev.portd.service.ServiceOptions;
+import dev.portd.support.TestHosts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -39,8 +37,10 @@ class PortmapperServiceTest {
     Path dir;
 
     Host start(Map<String, Object> options) {
-        ServiceConfig pm = ServiceConfig.of(ServiceKinds.find("portmapper"), 0).withOptions(new ServiceOptions(options));
-        return Host.builder().service(pm).service("echo").start();
+        StringBuilder toml = new StringBuilder("[services.echo]\n[services.portmapper]\n");
+        options.forEach((key, value) -> toml.append(key).append(" = ").append(value instanceof String
+                ? TestHosts.quote(value) : value).append('\n'));
+        return TestHosts.start(toml.toString());
     }
 
     Map<String, Object> options() {

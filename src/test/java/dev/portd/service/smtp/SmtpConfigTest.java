@@ -24,11 +24,11 @@ class SmtpConfigTest {
 
     @Test
     void defaultConfigHasSmtpOnPort25WithMaildir() {
-        HostConfig config = ConfigLoader.loadDefault();
+        HostConfig config = ConfigLoader.loadDefault(dev.portd.service.ServiceKinds.BUILT_IN);
         ServiceConfig smtp = config.services().stream().filter(s -> s.name().equals("smtp")).findFirst().orElseThrow();
         assertThat(smtp.kind().name()).isEqualTo("smtp");
         assertThat(smtp.port()).isEqualTo(25);
-        assertThat(smtp.options().path("maildir")).hasValue(Path.of("./mail"));
+        assertThat(smtp.options().get(SmtpService.MAILDIR)).isEqualTo(Path.of("./mail"));
     }
 
     @Test
@@ -36,14 +36,15 @@ class SmtpConfigTest {
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> SmtpTestHosts.start(dir.resolve("mail"), "tls_cert", dir.resolve("cert.pem").toString()));
         assertThat(e.problems()).containsExactly(
-                "<embedded>: services.smtp.tls_key: tls_cert and tls_key go together: give both or neither");
+                "<embedded>:1: services.smtp.tls_key: tls_cert and tls_key go together: give both or neither");
     }
 
     @Test
     void zeroRecipientsIsAConfigError() {
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> SmtpTestHosts.start(dir.resolve("mail"), "max_recipients", 0L));
-        assertThat(e.problems()).containsExactly("<embedded>: services.smtp.max_recipients: must be at least 1, got 0");
+        assertThat(e.problems()).containsExactly("<embedded>:4: services.smtp.max_recipients = 0: must be an integer "
+                + "1..1000000 (recipients per message, then 452 4.5.3)");
     }
 
     @Test

@@ -88,9 +88,8 @@ class SmtpSessionTest {
     @Test
     void ipv6ClientIsAnAddressLiteralInTheTrace() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/proc/net/if_inet6")), "no IPv6 here");
-        try (Host host = dev.portd.host.Host.builder().bind("::1").service(dev.portd.config.ServiceConfig
-                .of(dev.portd.service.ServiceKinds.find("smtp"), 0).withOptions(new dev.portd.service.ServiceOptions(
-                        java.util.Map.of("maildir", maildir.toString(), "hostname", "mx.test")))).start();
+        try (Host host = dev.portd.support.TestHosts.start("[host]\nbind = \"::1\"\n[services.smtp]\nhostname = \"mx.test\"\n"
+                + "maildir = " + dev.portd.support.TestHosts.quote(maildir));
              var s = new java.net.Socket("::1", host.tcpPort("smtp"))) {
             s.setSoTimeout(10_000);
             var out = s.getOutputStream();

@@ -1,19 +1,16 @@
 package dev.portd.service.smtp;
 
-import dev.portd.config.ServiceConfig;
 import dev.portd.host.Host;
-import dev.portd.service.ServiceKinds;
-import dev.portd.service.ServiceOptions;
+import dev.portd.support.TestHosts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /** Embedded hosts with one SMTP service on loopback, port 0, storing into a test's Maildir. */
@@ -25,14 +22,23 @@ final class SmtpTestHosts {
 
     /** Starts a host; {@code options} are key, value pairs beside maildir and hostname. */
     static Host start(Path maildir, Object... options) {
-        Map<String, Object> values = new HashMap<>();
-        values.put("maildir", maildir.toString());
-        values.put("hostname", "mx.test");
+        StringBuilder toml = new StringBuilder("[services.smtp]\nmaildir = " + TestHosts.quote(maildir)
+                + "\nhostname = \"mx.test\"\n");
         for (int i = 0; i < options.length; i += 2) {
-            values.put((String) options[i], options[i + 1]);
+            toml.append(options[i]).append(" = ").append(value(options[i + 1])).append('\n');
         }
-        ServiceConfig smtp = ServiceConfig.of(ServiceKinds.find("smtp"), 0).withOptions(new ServiceOptions(values));
-        return Host.builder().service(smtp).clock(CLOCK).start();
+        return TestHosts.start(toml.toString(), CLOCK);
+    }
+
+    /** A value as TOML writes it: strings and durations quoted, lists as arrays. */
+    static String value(Object v) {
+        if (v instanceof Duration d) {
+            return "\"" + d.toMillis() + "ms\"";
+        }
+        if (v instanceof List<?> list) {
+            return list.stream().map(SmtpTestHosts::value).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        }
+        return v instanceof String ? TestHosts.quote(v) : String.valueOf(v);
     }
 
     /** The files in one of the Maildir's folders, sorted by name. */
