@@ -135,7 +135,7 @@ public final class ConfigLoader {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             int at = firstBadByte(bytes);
-            throw refused(file + ": is not UTF-8 text (byte " + at + " cannot start or continue a character); "
+            throw refused(file + ": is not UTF-8 text (a bad byte at offset " + at + "); "
                     + "a config is TOML, which is UTF-8");
         }
     }

@@ -23,6 +23,10 @@ final class KeyLines {
             Matcher t = TABLE.matcher(all[i]);
             if (t.matches()) {
                 table = unquote(t.group(1));
+                // [a.b.c] also opens a and a.b, so a wrong "a" (e.g. [service.x]) gets this line
+                for (int dot = table.indexOf('.'); dot > 0; dot = table.indexOf('.', dot + 1)) {
+                    lines.putIfAbsent(table.substring(0, dot), i + 1);
+                }
                 lines.putIfAbsent(table, i + 1);
                 continue;
             }
