@@ -7,11 +7,18 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -20,18 +27,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP connect scan: for each host and port, a non-blocking connect on Netty's transport, its
- * outcome stored as one byte. A completed handshake is closed at once with SO_LINGER 0 (an RST, so no
- * TIME_WAIT fills the local port range); a refusal is final; a silence is retried.
+ * A TCP connect scan: for each host and port, a non-blocking connect, its outcome stored as one
+ * byte. A completed handshake is closed at once with SO_LINGER 0 (an RST, so no TIME_WAIT fills the
+ * local port range); a refusal is final; a silence is retried.
  *
- * <p>Each event loop feeds itself: when a connect ends, the same loop starts the next one, so the
- * number in flight stays at the concurrency without locks or cross-thread queues. Results live in
- * a {@code byte[]} indexed by (port, host), so a scan of 65,535 ports creates no object per port
- * beyond the channel and address Netty needs for the connect itself.
+ * <p>Two engines run it. The default ({@code auto} and {@code nio}) is the scan's own
+ * ({@link SelectorLane}): plain JDK sockets in one selector per thread, no Netty channel per port.
+ * {@code epoll} and {@code io_uring} run on Netty's native transports instead: each event loop
+ * feeds itself, starting the next connect when one ends. Either way, the number in flight stays at
+ * the concurrency without locks or cross-thread queues, and results live in a {@code byte[]}
+ * indexed by (port, host), so a scan of 65,535 ports creates no object per port beyond the socket
+ * and address the connect itself needs.
  */
 public final class PortScan implements AutoCloseable {
     /** A local failure (no free local port, no file descriptor) is retried after this pause... */
     private static final long LOCAL_RETRY_MILLIS = 20;
+    static final long LOCAL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(LOCAL_RETRY_MILLIS);
     /** ...this many times before the port is reported as an error: 10 s of trying in all. */
     private static final int LOCAL_RETRY_LIMIT = 500;
 
@@ -52,6 +63,8 @@ public final class PortScan implements AutoCloseable {
     private final int timeoutMillis;
     private final CountDownLatch over = new CountDownLatch(1);
     private EventLoopGroup group;
+    private final List<SelectorLane> lanes = new ArrayList<>();
+    private final List<Thread> laneThreads = new ArrayList<>();
     private volatile boolean stopping;
     private long startNanos;
     private volatile long endNanos;
@@ -79,10 +92,22 @@ public final class PortScan implements AutoCloseable {
     public PortScan start() {
         startNanos = System.nanoTime();
         nextSlotNanos.set(startNanos);
+        if (transport.name().equals("nio")) {
+            startLanes();
+            return this;
+        }
         group = new MultiThreadIoEventLoopGroup(settings.threads(), new DefaultThreadFactory("portd-scan", true),
                 transport.ioHandler());
         int loops = settings.threads();
         int perLoop = Math.max(1, settings.concurrency() / loops);
+        if (transport.name().equals("epoll")) {
+            for (int i = 0; i < loops; i++) {
+                IoEventLoop loop = (IoEventLoop) group.next();
+                EpollLane lane = new EpollLane(this, loop, perLoop, settings.timeout().toNanos());
+                loop.execute(lane::fill);
+            }
+            return this;
+        }
         for (int i = 0; i < loops; i++) {
             EventLoop loop = group.next();
             loop.execute(() -> {
@@ -92,6 +117,28 @@ public final class PortScan implements AutoCloseable {
             });
         }
         return this;
+    }
+
+    private void startLanes() {
+        int count = settings.threads();
+        int perLane = Math.max(1, settings.concurrency() / count);
+        long timeoutNanos = settings.timeout().toNanos();
+        try {
+            for (int i = 0; i < count; i++) {
+                lanes.add(new SelectorLane(this, perLane, timeoutNanos));
+            }
+        } catch (IOException e) {
+            lanes.forEach(SelectorLane::wakeup);
+            throw new UncheckedIOException("cannot open a selector: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < count; i++) {
+            Thread thread = new Thread(lanes.get(i), "portd-scan-" + i);
+            thread.setDaemon(true);
+            laneThreads.add(thread);
+        }
+        for (Thread thread : laneThreads) {
+            thread.start();
+        }
     }
 
     /** Waits until every port has a state or the scan was stopped; false when the time ran out. */
@@ -107,6 +154,7 @@ public final class PortScan implements AutoCloseable {
     /** Stops starting connects (Ctrl-C); ports not answered yet stay {@link PortState#PENDING}. */
     public void stop() {
         stopping = true;
+        lanes.forEach(SelectorLane::wakeup);
         finish();
     }
 
@@ -116,6 +164,18 @@ public final class PortScan implements AutoCloseable {
         stopping = true;
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        lanes.forEach(SelectorLane::wakeup);
+        boolean interrupted = false;
+        for (Thread thread : laneThreads) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         finish();
     }
@@ -141,8 +201,41 @@ public final class PortScan implements AutoCloseable {
         connect(loop, item);
     }
 
-    /** --rate: each attempt takes the next free time slot; returns how long to wait for it. */
-    private long reserveSlot() {
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** The next host x port pair to scan, or -1 when every one has been handed out. */
+    int nextItem() {
+        int item = next.getAndIncrement();
+        return item < total ? item : -1;
+    }
+
+    InetSocketAddress address(int item) {
+        return new InetSocketAddress(addresses[item % addresses.length], ports[item / addresses.length]);
+    }
+
+    /** An IPv4 socket for an IPv4 target, not a dual-stack IPv6 one, which costs the kernel more per connect. */
+    ProtocolFamily family(int item) {
+        return addresses[item % addresses.length] instanceof Inet4Address
+                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+    }
+
+    /** A local shortage (no free local port, no descriptor) for this port: may it be tried again later? */
+    boolean mayRetryLocally(int item) {
+        return localFailures[item]++ < LOCAL_RETRY_LIMIT && !stopping;
+    }
+
+    /** No answer from this port: does it have a retry left? */
+    boolean mayRetrySilence(int item) {
+        return attempts[item]++ < settings.retries();
+    }
+
+    /** --rate: each attempt takes the next free time slot; returns how long to wait for it (0 without a rate). */
+    long reserveSlot() {
+        if (slotNanos == 0) {
+            return 0;
+        }
         while (true) {
             long now = System.nanoTime();
             long slot = nextSlotNanos.get();
@@ -241,7 +334,7 @@ public final class PortScan implements AutoCloseable {
         return PortState.ERROR;
     }
 
-    private void record(int item, PortState state) {
+    void record(int item, PortState state) {
         states[item] = state.code();
         if (state == PortState.OPEN) {
             open.incrementAndGet();
