@@ -172,8 +172,7 @@ public final class OptionReader {
     public static String rule(Option<?> o) {
         return switch (o.type()) {
             case INTEGER -> "an integer " + o.min() + ".." + o.max();
-            case SIZE -> "a size " + size(o.min()) + ".." + size(o.max())
-                    + " in bytes, e.g. 65536 or \"64KiB\" (units B, KiB, MiB, GiB, TiB)";
+            case SIZE -> "a size " + size(o.min()) + ".." + size(o.max()) + " in bytes, e.g. 65536 or \"64KiB\"";
             case DURATION -> "a duration " + Durations.format(Duration.ofMillis(o.min())) + ".."
                     + Durations.format(Duration.ofMillis(o.max())) + " such as \"250ms\", \"30s\", \"5m\" or \"1h\"";
             case BOOLEAN -> "true or false";
@@ -197,7 +196,7 @@ public final class OptionReader {
             return "none";
         }
         return switch (o.type()) {
-            case SIZE -> size((Long) d);
+            case SIZE -> size((Long) d).matches("\\d+") ? size((Long) d) : "\"" + size((Long) d) + "\"";
             case DURATION -> "\"" + Durations.format((Duration) d) + "\"";
             case STRING, CHOICE, PATH -> "\"" + d + "\"";
             case STRINGS, ADDRESSES, RANGES, PROTOCOLS -> ((List<?>) d).isEmpty() ? "none" : d.toString();
@@ -205,14 +204,14 @@ public final class OptionReader {
         };
     }
 
-    /** Bytes as a config would write them: {@code 8192}, {@code "64KiB"}, {@code "25MiB"}. */
+    /** Bytes the short way: {@code 8192}, {@code 64KiB}, {@code 25MiB}. */
     static String size(long bytes) {
         String[] units = {"TiB", "GiB", "MiB", "KiB"};
         for (int i = 0; i < units.length; i++) {
             int shift = 40 - 10 * i;
             long unit = 1L << shift;
             if (bytes >= 65_536 && bytes % unit == 0) {
-                return "\"" + (bytes / unit) + units[i] + "\"";
+                return (bytes / unit) + units[i];
             }
         }
         return Long.toString(bytes);

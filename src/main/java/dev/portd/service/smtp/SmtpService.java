@@ -77,9 +77,9 @@ public final class SmtpService implements Service, Mailbox {
         try {
             this.store = new MaildirStore(maildir, o.get(DURABLE), hostname, ctx.blocking(), ctx.clock());
         } catch (IOException e) {
-            throw new OptionException(MAILDIR.key(), "cannot write the Maildir " + maildir + ": " + describe(e)
-                    + "; fix: give maildir a directory this user (" + System.getProperty("user.name")
-                    + ") may write");
+            throw new OptionException(MAILDIR.key(), "cannot write the Maildir " + maildir + " as user "
+                    + System.getProperty("user.name") + ": " + describe(e)
+                    + "; fix: give maildir a directory this user may write");
         }
         this.mailbox = new MaildirMailbox(maildir);
     }
@@ -96,9 +96,16 @@ public final class SmtpService implements Service, Mailbox {
         }
         if (existing != null && !Files.isDirectory(existing)) {
             problems.add(MAILDIR, existing + " is not a directory; give maildir a directory");
-        } else if (existing != null && !Files.isWritable(existing)) {
-            problems.add(MAILDIR, "cannot write " + existing + " as user " + System.getProperty("user.name")
-                    + "; fix: give maildir a directory this user may write");
+        } else if (existing != null) {
+            // what start will do, undone at once: make a directory where the Maildir (or its tmp/) goes
+            Path in = existing.equals(dir) && Files.isDirectory(dir.resolve("tmp")) ? dir.resolve("tmp") : existing;
+            try {
+                Files.delete(Files.createTempDirectory(in, ".portd-check-"));
+            } catch (IOException | RuntimeException e) {
+                problems.add(MAILDIR, "cannot write " + in + " as user " + System.getProperty("user.name") + ": "
+                        + describe(e instanceof IOException io ? io : new IOException(e)) + "; fix: give maildir "
+                        + "a directory this user may write");
+            }
         }
         if (o.find(TLS_CERT).isPresent() != o.find(TLS_KEY).isPresent()) {
             problems.add(o.find(TLS_CERT).isPresent() ? TLS_KEY : TLS_CERT,
@@ -151,14 +158,18 @@ public final class SmtpService implements Service, Mailbox {
         }
     }
 
+    /** An I/O failure in a few words, without the temporary names a probe used. */
     private static String describe(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException a) {
-            return "permission denied on " + a.getFile();
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "cannot create files there";
         }
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason() + " (" + f.getFile() + ")";
+            return f.getReason();
         }
-        return e.toString();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** This machine's name from the kernel, without a DNS lookup; "localhost" when unknown. */

@@ -367,8 +367,8 @@ class HttpFileServiceTest {
     void unusableLimitsAreConfigErrorsNamingTheKey() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpTestHosts.start(Map.of("root", root.toString(),
                         "max_line_bytes", 0L, "max_body_bytes", -1L, "request_timeout", Duration.ZERO)))
-                .hasMessageContaining("services.http.max_line_bytes = 0: must be a size 1..\"16MiB\" in bytes")
-                .hasMessageContaining("services.http.max_body_bytes = -1: must be a size 0..\"1TiB\" in bytes")
+                .hasMessageContaining("services.http.max_line_bytes = 0: must be a size 1..16MiB in bytes")
+                .hasMessageContaining("services.http.max_body_bytes = -1: must be a size 0..1TiB in bytes")
                 .hasMessageContaining("services.http.request_timeout = \"0ms\": must be a duration 1ms..24h");
     }
 
