@@ -95,7 +95,7 @@ class DashboardMailTest {
     void rawDownloadIsTheStoredMessage() throws Exception {
         HttpResponse<String> r = call("GET", "/api/messages/m2/raw");
         assertThat(r.headers().firstValue("content-type")).hasValue("message/rfc822");
-        assertThat(r.headers().firstValue("content-disposition")).hasValue("attachment; filename=\"m2.eml\"");
+        assertThat(r.headers().firstValue("content-disposition")).hasValue("attachment; filename=\"m2.eml\"; filename*=UTF-8''m2.eml");
         assertThat(r.body()).isEqualTo("Subject: Second <b>bold</b>\r\n\r\nsecond");
     }
 
