@@ -186,7 +186,7 @@ final class MailApi {
     private static FullHttpResponse download(Mailbox.AttachmentContent a, int index) {
         FullHttpResponse r = HttpExchange.full(HttpResponseStatus.OK, Unpooled.wrappedBuffer(a.bytes()),
                 "application/octet-stream");
-        r.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, disposition(a.attachment().name(), "attachment-" + index))
+        r.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, disposition(a.attachment().name(), "attachment-" + (index + 1)))
                 .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'")
                 .set("X-Content-Type-Options", "nosniff")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
