@@ -6,6 +6,7 @@
 import { $, bytes, count } from './dashboard-format.js';
 
 const KEEP = 900;   // seconds, as the server keeps
+const height = () => (window.innerWidth < 760 ? 120 : 150);   // lower on a phone, where charts stack
 const SERIES = ['connections', 'bytesIn', 'bytesOut', 'refused', 'dropped'];
 const CHARTS = [
   { id: 'chart-connections', format: count, lines: [['connections', 'connections', '--accent']] },
@@ -32,7 +33,7 @@ export class Charts {
       const box = $(c.id);
       return new uPlot({
         width: box.clientWidth || 300,
-        height: 150,
+        height: height(),
         cursor: { drag: { x: false, y: false } },
         scales: { y: { range: (u, min, max) => [0, max > 0 ? max * 1.15 : 1] } },
         axes: [axis, Object.assign({}, axis, { size: 64, values: (u, ticks) => ticks.map(c.format) })],
@@ -44,7 +45,7 @@ export class Charts {
     });
     new ResizeObserver(() => this.plots.forEach((p, i) => {
       const width = $(CHARTS[i].id).clientWidth;
-      if (width && width !== p.width) p.setSize({ width, height: 150 });
+      if (width && (width !== p.width || height() !== p.height)) p.setSize({ width, height: height() });
     })).observe($('traffic'));
   }
 

@@ -121,6 +121,7 @@ const RPC_NAMES = { 100000: 'portmapper', 100003: 'nfs', 100005: 'mountd', 10002
   100024: 'status', 100227: 'nfs_acl', 542134084: 'portd names' };
 const PORTD_PROGRAMS = [100000, 542134084];
 let rpcOpen = false;       // portd's own registrations unfolded
+let rpcShown = '';         // the list drawn, as JSON: the table is redrawn only when it changes
 
 /** A universal address (RFC 5665): h1.h2.h3.h4.p1.p2, or an IPv6 address then .p1.p2; a path for local. */
 function hostPort(netid, uaddr) {
@@ -141,6 +142,9 @@ function rpcRow(cells, cls) {
 }
 
 function renderRpc(list) {
+  const key = JSON.stringify([rpcOpen, list]);
+  if (key === rpcShown) return;
+  rpcShown = key;
   $('rpc').hidden = list.length === 0;
   $('rpc-count').textContent = list.length ? String(list.length) : '';
   const own = (m) => m.owner === 'superuser' && PORTD_PROGRAMS.includes(m.program);
@@ -193,6 +197,7 @@ function boot() {
 }
 
 $('chart-host').onclick = () => chart(null);
+window.portd = { charts };   // for the browser's console (and the browser test): portd.charts.series('bytesIn')
 const first = boot();
 charts.create(first ? first.history : null);
 if (first) render(first.snapshot);
