@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code dashboard} kind: the host live in a browser ({@code /}), as JSON
@@ -21,12 +23,16 @@ import java.util.concurrent.TimeUnit;
  * ({@code /metrics}), with the SMTP service's mail when one runs ({@code /api/messages}).
  */
 final class DashboardService implements Service {
+    /** The seconds of history each event carries: a page that missed an event (a slow tick) still gets them. */
+    static final int RECENT_SECONDS = 5;
+    private static final Logger log = LoggerFactory.getLogger(DashboardService.class);
+
     private final HttpSettings settings;
     private final HostView host;
     private final DashboardMetrics metrics = new DashboardMetrics();
     private final DashboardHistory history;
     private final DashboardPage page = new DashboardPage(HttpFileService.resource("dashboard.html"));
-    /** One thread and one task a second for every dashboard: the sample only reads counters. */
+    /** Takes the history's sample once a second, on a daemon thread of its own, never an event loop. */
     private ScheduledExecutorService sampler;
     private final DashboardFeed feed;
     private final MailApi mail;
@@ -48,9 +54,6 @@ final class DashboardService implements Service {
             throw new OptionException("access_log", "cannot open \"" + settings.accessLog() + "\": " + e.getMessage());
         }
     }
-
-    /** The seconds each event carries: a subscriber that missed one (a slow tick) still gets it. */
-    static final int RECENT_SECONDS = 5;
 
     private DashboardSnapshot.Json current() {
         return DashboardSnapshot.of(host, hostname, mail.available(), history.json(RECENT_SECONDS));
@@ -74,7 +77,16 @@ final class DashboardService implements Service {
         hostname = readHostname();
         history.sample();
         sampler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("portd-dashboard-history", true));
-        sampler.scheduleAtFixedRate(history::sample, 1, 1, TimeUnit.SECONDS);
+        sampler.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** A failure here is a bug; caught so that it does not end the schedule silently. */
+    private void sample() {
+        try {
+            history.sample();
+        } catch (RuntimeException e) {
+            log.error("dashboard: history sample failed", e);
+        }
     }
 
     private static String readHostname() {
