@@ -8,10 +8,14 @@ import { $, bytes, count } from './dashboard-format.js';
 const KEEP = 900;   // seconds, as the server keeps
 const height = () => (window.innerWidth < 760 ? 120 : 150);   // lower on a phone, where charts stack
 const SERIES = ['connections', 'bytesIn', 'bytesOut', 'refused', 'dropped'];
+// Steps between a chart's y ticks: whole counts (1, 2, 5, 10...), bytes in binary units (512 B, 1 KiB, 2 KiB...).
+const STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
+const COUNT_STEPS = STEPS.flatMap((m) => [1, 1e3, 1e6].map((u) => m * u)).sort((a, b) => a - b);
+const BYTE_STEPS = STEPS.flatMap((m) => [1, 1024, 1024 ** 2, 1024 ** 3].map((u) => m * u)).sort((a, b) => a - b);
 const CHARTS = [
-  { id: 'chart-connections', format: count, lines: [['connections', 'connections', '--accent']] },
-  { id: 'chart-bytes', format: (v) => bytes(v), lines: [['bytesIn', 'in', '--accent'], ['bytesOut', 'out', '--good']] },
-  { id: 'chart-refused', format: count, lines: [['refused', 'refused', '--bad'], ['dropped', 'dropped', '--warn']] },
+  { id: 'chart-connections', format: count, steps: COUNT_STEPS, lines: [['connections', 'connections', '--accent']] },
+  { id: 'chart-bytes', format: bytes, steps: BYTE_STEPS, lines: [['bytesIn', 'in', '--accent'], ['bytesOut', 'out', '--good']] },
+  { id: 'chart-refused', format: count, steps: COUNT_STEPS, lines: [['refused', 'refused', '--bad'], ['dropped', 'dropped', '--warn']] },
 ];
 
 export class Charts {
@@ -36,7 +40,7 @@ export class Charts {
         height: height(),
         cursor: { drag: { x: false, y: false } },
         scales: { y: { range: (u, min, max) => [0, max > 0 ? max * 1.15 : 1] } },
-        axes: [axis, Object.assign({}, axis, { size: 64, values: (u, ticks) => ticks.map(c.format) })],
+        axes: [axis, Object.assign({}, axis, { size: 64, incrs: c.steps, values: (u, ticks) => ticks.map(c.format) })],
         series: [{}].concat(c.lines.map(([, label, stroke]) => ({
           label, stroke: color(stroke), width: 1.5, points: { show: false },
           value: (u, v) => (v == null ? '–' : c.format(v) + '/s'),

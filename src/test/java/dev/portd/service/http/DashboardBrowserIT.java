@@ -307,6 +307,7 @@ class DashboardBrowserIT {
         WebElement htmlTab = browser.findElement(By.cssSelector(".tabs button[data-tab='html']"));
         assertThat(htmlTab.isEnabled()).as("text-only mail: no HTML tab").isFalse();
         assertThat(browser.findElement(By.id("mail-text")).getText()).isEqualTo("The figures are attached.");
+        js("arguments[0].scrollIntoView()", browser.findElement(By.id("mail")));
         screenshot("dashboard-mail-desktop", false);
     }
 
