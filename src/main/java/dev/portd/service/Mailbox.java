@@ -15,9 +15,23 @@ public interface Mailbox {
     record Summary(String id, String from, List<String> to, String subject, Instant received, long sizeBytes) {
     }
 
-    /** One message opened: its headers in order, and its text and HTML bodies where it has them. */
+    /**
+     * One message opened: its headers in order, its text and HTML bodies where it has them, and its
+     * attachments in the order they appear (an attachment's index in this list names it).
+     */
     record Message(Summary summary, List<Map.Entry<String, String>> headers, Optional<String> text,
-                   Optional<String> html) {
+                   Optional<String> html, List<Attachment> attachments) {
+    }
+
+    /**
+     * A part of a message that is not its text or HTML body: the file name its sender gave (may be
+     * empty), its MIME type ({@code application/pdf}) and its decoded size.
+     */
+    record Attachment(String name, String type, long sizeBytes) {
+    }
+
+    /** An attachment and its decoded bytes. */
+    record AttachmentContent(Attachment attachment, byte[] bytes) {
     }
 
     /** Every stored message, newest first. */
@@ -28,6 +42,9 @@ public interface Mailbox {
 
     /** One message exactly as stored (RFC 5322 source, with the Received and Return-Path headers added). */
     Optional<byte[]> raw(String id);
+
+    /** The {@code index}-th attachment of one message (as listed in {@link Message#attachments()}), decoded. */
+    Optional<AttachmentContent> attachment(String id, int index);
 
     /** Deletes one message; false when there was none with that id. */
     boolean delete(String id);

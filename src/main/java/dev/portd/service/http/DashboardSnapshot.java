@@ -17,13 +17,15 @@ import java.util.Map;
 
 /**
  * The host as the dashboard shows it and {@code /api/services} returns it: one entry per service
- * (its listeners and its counters, which all its listeners share) and the host's uptime, transport
- * and open files.
+ * (its listeners and its counters, which all its listeners share), the host's uptime, transport
+ * and open files, and the newest seconds of the history ({@code recent}, the shape of
+ * {@code /api/history}), which the page appends to its charts.
  */
 final class DashboardSnapshot {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Json(HostInfo host, List<ServiceInfo> services, boolean mail, List<PortMappings.Mapping> rpc) {
+    record Json(HostInfo host, List<ServiceInfo> services, boolean mail, List<PortMappings.Mapping> rpc,
+                DashboardHistory.Json recent) {
     }
 
     record HostInfo(String hostname, String startedAt, long uptimeSeconds, String transport, long openFiles,
@@ -42,7 +44,7 @@ final class DashboardSnapshot {
     private DashboardSnapshot() {
     }
 
-    static Json of(HostView host, String hostname, boolean mail) {
+    static Json of(HostView host, String hostname, boolean mail, DashboardHistory.Json recent) {
         Map<String, List<Listener>> byService = new LinkedHashMap<>();
         for (Listener l : host.listeners()) {
             byService.computeIfAbsent(l.service(), s -> new ArrayList<>()).add(l);
@@ -61,7 +63,7 @@ final class DashboardSnapshot {
         Instant started = host.startedAt() == null ? now : host.startedAt();
         long[] files = files();
         return new Json(new HostInfo(hostname, started.toString(), Duration.between(started, now).toSeconds(),
-                host.transport(), files[0], files[1], now.toString()), services, mail, rpc(host));
+                host.transport(), files[0], files[1], now.toString()), services, mail, rpc(host), recent);
     }
 
     /** The portmapper's registrations, when one runs in this host. */

@@ -20,10 +20,11 @@ import java.util.function.Supplier;
  * <pre>
  * GET    /api/messages            the list, newest first
  * DELETE /api/messages            deletes every message
- * GET    /api/messages/ID         one message: summary, headers, text and HTML bodies
- * GET    /api/messages/ID/html    the HTML body alone, sandboxed: no scripts, no forms, no plugins
- * GET    /api/messages/ID/raw     the message as stored, as a download
- * DELETE /api/messages/ID         deletes one
+ * GET    /api/messages/ID                 one message: summary, headers, text and HTML bodies, attachments
+ * GET    /api/messages/ID/html            the HTML body alone, sandboxed: no scripts, no forms, no plugins
+ * GET    /api/messages/ID/raw             the message as stored, as a download
+ * GET    /api/messages/ID/attachments/N   the N-th attachment (from 0), decoded, as a download
+ * DELETE /api/messages/ID                 deletes one
  * </pre>
  * A mailbox reads files, so every call runs on the blocking executor.
  */
@@ -35,6 +36,9 @@ final class MailApi {
      * default-src 'none' stops remote images, which would tell the sender the mail was read.
      */
     static final String HTML_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
+
+    /** Longest file name offered for a download; a longer one is cut, keeping its extension. */
+    static final int MAX_NAME = 120;
 
     private final Supplier<List<Mailbox>> mailboxes;
     private final Executor blocking;
@@ -76,7 +80,9 @@ final class MailApi {
             return;
         }
         String view = parts.length == 1 ? "" : parts[1];
-        if (parts.length > 2 || id.isEmpty()) {
+        if (parts.length == 3 && view.equals("attachments")) {
+            attachment(exchange, box, id, parts[2]);
+        } else if (parts.length > 2 || id.isEmpty()) {
             exchange.send(HttpExchange.error(HttpResponseStatus.NOT_FOUND));
         } else if (view.isEmpty() && method.equals(HttpMethod.DELETE)) {
             call(exchange, () -> box.delete(id) ? DashboardRoute.json(HttpResponseStatus.OK, Map.of("deleted", 1))
@@ -92,6 +98,18 @@ final class MailApi {
             call(exchange, () -> box.raw(id).map(raw -> raw(id, raw)).orElseGet(MailApi::missing));
         } else {
             exchange.send(HttpExchange.error(HttpResponseStatus.NOT_FOUND));
+        }
+    }
+
+    private void attachment(HttpExchange exchange, Mailbox box, String id, String n) {
+        if (!reading(exchange.request().method())) {
+            exchange.send(DashboardRoute.notAllowed("GET, HEAD"));
+        } else if (!n.matches("\\d{1,4}") || id.isEmpty()) {
+            exchange.send(HttpExchange.error(HttpResponseStatus.NOT_FOUND));
+        } else {
+            int index = Integer.parseInt(n);
+            call(exchange, () -> box.attachment(id, index).map(a -> download(a, index)).orElseGet(() ->
+                    DashboardRoute.json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no such message or attachment"))));
         }
     }
 
@@ -136,6 +154,7 @@ final class MailApi {
         out.put("headers", headers);
         out.put("text", m.text().orElse(null));
         out.put("hasHtml", m.html().isPresent());
+        out.put("attachments", m.attachments());
         return out;
     }
 
@@ -155,9 +174,52 @@ final class MailApi {
 
     private static FullHttpResponse raw(String id, byte[] raw) {
         FullHttpResponse r = HttpExchange.full(HttpResponseStatus.OK, Unpooled.wrappedBuffer(raw), "message/rfc822");
-        String file = id.replaceAll("[^A-Za-z0-9._-]", "_") + ".eml";
-        r.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"")
+        r.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, disposition(id + ".eml", "message.eml"))
                 .set("X-Content-Type-Options", "nosniff");
         return r;
+    }
+
+    /**
+     * An attachment goes out as bytes to save, whatever type its sender declared: a text/html
+     * attachment shown by the browser would run in the dashboard's origin.
+     */
+    private static FullHttpResponse download(Mailbox.AttachmentContent a, int index) {
+        FullHttpResponse r = HttpExchange.full(HttpResponseStatus.OK, Unpooled.wrappedBuffer(a.bytes()),
+                "application/octet-stream");
+        r.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, disposition(a.attachment().name(), "attachment-" + (index + 1)))
+                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'")
+                .set("X-Content-Type-Options", "nosniff")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return r;
+    }
+
+    /**
+     * {@code Content-Disposition: attachment} (RFC 6266) with a name safe to save: no directory
+     * part, no control or bidi-format characters ("txt.exe" shown reversed), no leading dot; {@code filename} is its ASCII form for old
+     * clients and {@code filename*} (RFC 8187) the UTF-8 one.
+     */
+    static String disposition(String name, String fallback) {
+        String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)
+                .replaceAll("[\\p{Cc}\\p{Cf}]", "").strip().replaceFirst("^\\.+", "");
+        if (base.isEmpty()) {
+            base = fallback;
+        }
+        if (base.codePointCount(0, base.length()) > MAX_NAME) {
+            int dot = base.lastIndexOf('.');
+            String ext = dot > 0 && base.length() - dot <= 10 ? base.substring(dot) : "";
+            base = base.substring(0, base.offsetByCodePoints(0, MAX_NAME - ext.length())) + ext;
+        }
+        String ascii = base.replaceAll("[^\\x20-\\x7e]|[\"\\\\%]", "_");
+        StringBuilder utf8 = new StringBuilder();
+        for (byte b : base.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "!#$&+-.^_`|~".indexOf(c) >= 0)) {
+                utf8.append(c);
+            } else {
+                utf8.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + utf8;
     }
 }

@@ -1,18 +1,19 @@
 package dev.portd.service.smtp;
 
 import dev.portd.service.Mailbox;
-import jakarta.mail.BodyPart;
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -34,7 +36,7 @@ import java.util.regex.Pattern;
 /**
  * The Maildir read back as a {@link Mailbox}: messages in new/ and cur/, their id the file name.
  * Summaries come from the headers portd added (Return-Path and Delivered-To: the envelope) and the
- * Subject; bodies are parsed with Jakarta Mail. Callers run it off the event loops: it reads files.
+ * Subject; bodies and attachments are parsed with Jakarta Mail. Callers run it off the event loops: it reads files.
  */
 final class MaildirMailbox implements Mailbox {
     /** Dovecot-style names start with seconds and microseconds: {@code 1764393600.M123456P...}. */
@@ -65,21 +67,51 @@ final class MaildirMailbox implements Mailbox {
 
     @Override
     public Optional<Message> message(String id) {
-        Optional<Path> file = find(id);
-        if (file.isEmpty()) {
-            return Optional.empty();
-        }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file.get()))) {
-            MimeMessage mime = new MimeMessage(MAIL, in);
+        return read(id, (file, mime) -> {
             List<Map.Entry<String, String>> headers = new ArrayList<>();
             for (Enumeration<Header> e = mime.getAllHeaders(); e.hasMoreElements(); ) {
                 Header h = e.nextElement();
                 headers.add(new SimpleImmutableEntry<>(h.getName(), decode(h.getValue())));
             }
-            String[] bodies = new String[2];
-            collect(mime, bodies);
-            return Optional.of(new Message(summary(file.get()), headers, Optional.ofNullable(bodies[0]),
-                    Optional.ofNullable(bodies[1])));
+            Parts parts = new Parts();
+            parts.collect(mime);
+            List<Attachment> attachments = new ArrayList<>();
+            for (Part p : parts.attachments) {
+                attachments.add(new Attachment(name(p), type(p), size(p)));
+            }
+            return new Message(summary(file), headers, Optional.ofNullable(parts.text), Optional.ofNullable(parts.html),
+                    List.copyOf(attachments));
+        });
+    }
+
+    @Override
+    public Optional<AttachmentContent> attachment(String id, int index) {
+        return read(id, (file, mime) -> {
+            Parts parts = new Parts();
+            parts.collect(mime);
+            if (index < 0 || index >= parts.attachments.size()) {
+                return null;
+            }
+            Part p = parts.attachments.get(index);
+            try (InputStream in = p.getInputStream()) {
+                byte[] bytes = in.readAllBytes();
+                return new AttachmentContent(new Attachment(name(p), type(p), bytes.length), bytes);
+            }
+        });
+    }
+
+    private interface MimeReader<T> {
+        T read(Path file, MimeMessage mime) throws IOException, MessagingException;
+    }
+
+    /** Parses one stored message; empty when there is none with that id, or the reader found nothing. */
+    private <T> Optional<T> read(String id, MimeReader<T> reader) {
+        Optional<Path> file = find(id);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file.get()))) {
+            return Optional.ofNullable(reader.read(file.get(), new MimeMessage(MAIL, in)));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         } catch (IOException | MessagingException e) {
@@ -87,22 +119,67 @@ final class MaildirMailbox implements Mailbox {
         }
     }
 
-    /** Finds the first text/plain (index 0) and text/html (index 1) part, depth first. */
-    private static void collect(Part part, String[] bodies) throws MessagingException, IOException {
-        if (part.isMimeType("multipart/*")) {
-            Multipart multi = (Multipart) part.getContent();
-            for (int i = 0; i < multi.getCount(); i++) {
-                BodyPart child = multi.getBodyPart(i);
-                if (!Part.ATTACHMENT.equalsIgnoreCase(child.getDisposition())) {
-                    collect(child, bodies);
+    /**
+     * A message's parts, depth first: the first text/plain and text/html leaves that are not
+     * attachments are its bodies; a leaf with a file name or an attachment disposition, or of any
+     * other type (an inline image, a PDF), is an attachment.
+     */
+    private static final class Parts {
+        String text;
+        String html;
+        final List<Part> attachments = new ArrayList<>();
+
+        void collect(Part part) throws MessagingException, IOException {
+            boolean attached = Part.ATTACHMENT.equalsIgnoreCase(disposition(part)) || !name(part).isEmpty();
+            if (part.isMimeType("multipart/*")) {
+                Multipart multi = (Multipart) part.getContent();
+                for (int i = 0; i < multi.getCount(); i++) {
+                    collect(multi.getBodyPart(i));
                 }
+            } else if (attached) {
+                attachments.add(part);
+            } else if (part.isMimeType("text/plain")) {
+                text = text == null ? String.valueOf(part.getContent()) : text;
+            } else if (part.isMimeType("text/html")) {
+                html = html == null ? String.valueOf(part.getContent()) : html;
+            } else if (part.isMimeType("message/rfc822") && part.getContent() instanceof Part inner) {
+                collect(inner);
+            } else if (!part.isMimeType("text/*")) {
+                attachments.add(part);
             }
-        } else if (part.isMimeType("text/plain") && bodies[0] == null) {
-            bodies[0] = String.valueOf(part.getContent());
-        } else if (part.isMimeType("text/html") && bodies[1] == null) {
-            bodies[1] = String.valueOf(part.getContent());
-        } else if (part.isMimeType("message/rfc822") && part.getContent() instanceof Part inner) {
-            collect(inner, bodies);
+        }
+    }
+
+    private static String disposition(Part part) {
+        try {
+            return part.getDisposition();
+        } catch (MessagingException e) {
+            return null;   // a malformed Content-Disposition: judged by the type alone
+        }
+    }
+
+    /** The sender's file name, RFC 2047 and RFC 2231 encodings decoded; empty when there is none. */
+    private static String name(Part part) {
+        try {
+            String name = part.getFileName();
+            return name == null ? "" : decode(name);
+        } catch (MessagingException e) {
+            return "";
+        }
+    }
+
+    private static String type(Part part) {
+        try {
+            return new ContentType(part.getContentType()).getBaseType().toLowerCase(Locale.ROOT);
+        } catch (MessagingException | RuntimeException e) {
+            return "application/octet-stream";
+        }
+    }
+
+    /** The decoded size: a base64 part is a third larger on disk than what the user downloads. */
+    private static long size(Part part) throws MessagingException, IOException {
+        try (InputStream in = part.getInputStream()) {
+            return in.transferTo(OutputStream.nullOutputStream());
         }
     }
 

@@ -200,6 +200,11 @@ public final class SmtpService implements Service, Mailbox {
     }
 
     @Override
+    public Optional<AttachmentContent> attachment(String id, int index) {
+        return mailbox.attachment(id, index);
+    }
+
+    @Override
     public boolean delete(String id) {
         return mailbox.delete(id);
     }

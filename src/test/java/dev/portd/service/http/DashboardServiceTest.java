@@ -140,7 +140,8 @@ class DashboardServiceTest {
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
             assertThat(page.body()).contains("<table id=\"services\"").contains("/dashboard.js").contains("/dashboard.css");
-            for (String asset : new String[] {"/", "/dashboard.js", "/dashboard.css", "/favicon.svg"}) {
+            for (String asset : new String[] {"/", "/dashboard.js", "/dashboard-format.js", "/dashboard-charts.js",
+                    "/dashboard-mail.js", "/dashboard.css", "/favicon.svg", "/uplot.js", "/uplot.css"}) {
                 HttpResponse<String> r = get(host, asset);
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).as(asset).doesNotContainPattern("(src|href)=\"(https?:)?//").doesNotContain("url(http");
@@ -173,5 +174,78 @@ class DashboardServiceTest {
             assertThat(mail.status()).isEqualTo(404);
             assertThat(mail.text()).contains("no mail service is running");
         }
+    }
+
+    @Test
+    void uplotIsServedFromItsWebjar() throws Exception {
+        try (Host host = start()) {
+            HttpResponse<String> js = get(host, "/uplot.js");
+            assertThat(js.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+            assertThat(js.body()).startsWith("/*! https://github.com/leeoniya/uPlot (v1.6.30)");
+            assertThat(get(host, "/uplot.css").body()).contains(".uplot");
+        }
+    }
+
+    @Test
+    void historyCountsAnEchoConnectionAndItsBytes() throws Exception {
+        try (Host host = start()) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), host.tcpPort("echo"))) {
+                s.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(s.getInputStream().readNBytes(5)).hasSize(5);
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                HttpResponse<String> r = get(host, "/api/history");
+                assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+                JsonNode history = JSON.readTree(r.body());
+                assertThat(sum(history.path("services").path("echo").path("connections"))).isEqualTo(1);
+                assertThat(sum(history.path("services").path("echo").path("bytesIn"))).isEqualTo(5);
+                assertThat(sum(history.path("services").path("echo").path("bytesOut"))).isEqualTo(5);
+                assertThat(sum(history.path("host").path("bytesIn"))).isGreaterThanOrEqualTo(5);
+                assertThat(history.path("t").size()).isEqualTo(history.path("services").path("echo").path("bytesIn").size());
+                assertThat(history.path("periodSeconds").asInt()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void eventsAndThePageCarryTheHistory() throws Exception {
+        try (Host host = start()) {
+            JsonNode recent = JSON.readTree(get(host, "/api/services").body()).path("recent");
+            assertThat(recent.path("t").size()).isBetween(1, DashboardService.RECENT_SECONDS);
+            assertThat(recent.path("services").path("echo").path("connections").size()).isEqualTo(recent.path("t").size());
+
+            String page = get(host, "/").body();
+            String open = "<script id=\"boot\" type=\"application/json\">";
+            int from = page.indexOf(open) + open.length();
+            JsonNode data = JSON.readTree(page.substring(from, page.indexOf("</script>", from)));
+            assertThat(data.path("snapshot").path("services").findValuesAsText("name")).contains("echo", "dashboard");
+            assertThat(data.path("history").path("services").path("echo").path("bytesIn").isArray()).isTrue();
+        }
+    }
+
+    @Test
+    void textWrittenIntoThePageCannotEndItsScript() {
+        String json = new String(DashboardSnapshot.bytes(java.util.Map.of("subject", "</script><script>alert(1)&")),
+                StandardCharsets.UTF_8);
+        String inert = DashboardPage.inert(json);
+        assertThat(inert).doesNotContain("<").doesNotContain(">").doesNotContain("&");
+        assertThat(JSON.createObjectNode().put("subject", "</script><script>alert(1)&"))
+                .isEqualTo(readTree(inert));
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static long sum(JsonNode values) {
+        long n = 0;
+        for (JsonNode v : values) {
+            n += v.asLong();
+        }
+        return n;
     }
 }
