@@ -20,7 +20,7 @@ public final class HttpServices {
             new OptionSpec("max_headers", Type.INTEGER, "header fields per request; more gets 431 (default 100)"),
             new OptionSpec("max_body_bytes", Type.INTEGER, "request body, read and thrown away; more gets 413 (default 1048576)"),
             new OptionSpec("keepalive_timeout", Type.DURATION, "an idle kept-alive connection is closed after this (default \"60s\")"),
-            new OptionSpec("request_timeout", Type.DURATION, "a request must arrive whole this long after its first byte, else the connection is closed (default \"10s\")"),
+            new OptionSpec("request_timeout", Type.DURATION, "a request must arrive whole this long after its first byte, else 408 and close (default \"10s\")"),
             new OptionSpec("access_log", Type.STRING, "combined-format access log: a file path or \"stdout\"; default: none"));
 
     public static final List<ServiceKind> KINDS = List.of(
