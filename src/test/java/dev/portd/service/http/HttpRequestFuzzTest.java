@@ -56,7 +56,7 @@ class HttpRequestFuzzTest {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOG);
     }
 
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "30m")
     void requestStaysInsideRootAndNeverFails(byte[] input) throws IOException {
         List<Throwable> escaped = new ArrayList<>();
         EmbeddedChannel ch = new EmbeddedChannel();

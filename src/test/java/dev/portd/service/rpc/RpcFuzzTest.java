@@ -28,7 +28,7 @@ class RpcFuzzTest {
     static final InetSocketAddress FROM = new InetSocketAddress("127.0.0.1", 40000);
     static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 111);
 
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "30m")
     void recordsGetWellFormedRepliesInBoundedMemory(byte[] input) {
         RpcDispatcher dispatcher = new RpcDispatcher(List.of(new PortmapperProgram(new RpcbRegistry(() -> { }),
                 new RpcbStats(), Clock.fixed(Instant.ofEpochSecond(1_700_000_000), ZoneOffset.UTC), false)));
@@ -80,7 +80,7 @@ class RpcFuzzTest {
         assertThat(escaped).isEmpty();
     }
 
-    @FuzzTest(maxExecutions = 1_000_000)
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "30m")
     void xdrReaderFailsOnlyWithXdrException(FuzzedDataProvider data) {
         int ops = data.consumeInt(0, 32);
         ByteBuf buf = Unpooled.wrappedBuffer(data.consumeRemainingAsBytes());
