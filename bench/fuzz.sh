@@ -17,6 +17,7 @@ if [ ${#targets[@]} -eq 0 ]; then
         "HttpRequestFuzzTest#requestStaysInsideRootAndNeverFails"
         "RpcFuzzTest#recordsGetWellFormedRepliesInBoundedMemory"
         "RpcFuzzTest#xdrReaderFailsOnlyWithXdrException"
+        "SmtpSessionFuzzTest#messageStoredOnlyAfterWholeDataAndOnce"
     )
 fi
 cd "$here"
@@ -25,7 +26,7 @@ status=0
 for t in "${targets[@]}"; do
     log="$logs/${t//#/-}.log"
     echo "== $t (log: $log)"
-    JAZZER_FUZZ=1 mvn -B -o surefire:test -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1
+    JAZZER_FUZZ=1 mvn -B -o test -Dtest="$t" >"$log" 2>&1
     rc=$?
     grep -E '^#[0-9]+' "$log" | tail -1
     grep -E 'Done [0-9]+ runs|FuzzTestFindingException|crash-' "$log" | sort -u | head -5
