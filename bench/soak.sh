@@ -75,7 +75,7 @@ while time.time() < end:
     try:
         with smtplib.SMTP('127.0.0.1', port, local_hostname='soak.test', timeout=10) as s:
             for _ in range(10):
-                s.sendmail('soak@example.com', ['inbox@example.org'], b'Subject: soak\r\n\r\n' + b'x' * 2000 + b'\r\n')
+                s.sendmail('soak@example.com', ['inbox@example.org'], b'Subject: soak\r\n\r\n' + (b'x' * 76 + b'\r\n') * 26)
                 ok += 1
     except Exception as e:
         failed += 1
