@@ -25,6 +25,10 @@ public final class QotdService extends OneReplyService {
     /** RFC 865: "the quote may be ... limited to 512 characters"; ours stay strictly below. */
     static final int MAX_QUOTE_CHARS = 511;
 
+    /**
+     * Their lengths matter: nmap's version detection names a 132-byte reply (133 with a final
+     * newline) Nagios NSCA; QotdNmapSignaturesTest tries each against every nmap signature.
+     */
     static final List<String> BUILT_IN = List.of(
             "Be conservative in what you do, be liberal in what you accept from others.\r\n"
                     + "    -- Jon Postel, RFC 793\r\n",
@@ -36,7 +40,7 @@ public final class QotdService extends OneReplyService {
                     + "existed can render your own computer unusable.\r\n    -- Leslie Lamport\r\n",
             "Simplicity is prerequisite for reliability.\r\n    -- Edsger W. Dijkstra\r\n",
             "The network is reliable. The latency is zero. The bandwidth is infinite.\r\n"
-                    + "    -- the first three fallacies of distributed computing\r\n",
+                    + "    -- the first three of the eight fallacies of distributed computing\r\n",
             "If it is not tested, it does not work.\r\n    -- a proverb of engineers\r\n");
 
     static final Option<Path> QUOTES = Option.path("quotes", null,

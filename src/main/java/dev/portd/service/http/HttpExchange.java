@@ -165,6 +165,7 @@ final class HttpExchange {
             throw new IllegalStateException("answered twice: " + call.request().uri());
         }
         answered = true;
+        connection.answersHead(isHead());
         status = response.status().code();
         HttpHeaders h = response.headers();
         h.set(HttpHeaderNames.SERVER, SERVER);

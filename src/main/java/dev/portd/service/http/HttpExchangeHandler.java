@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the requests of one connection in the order they came (RFC 9112 section 9.3.2), one at a
  * time: while a route waits on blocking work the requests behind it queue. The next request is
- * taken only when the previous answer has been handed to the channel, and reading stops once
- * {@link #MAX_WAITING} requests wait, so a client that pipelines without reading our responses
- * cannot make us buffer without bound.
+ * taken only when the previous answer has been handed to the channel, and reading and decoding
+ * stop once {@link #MAX_WAITING} requests wait, so a client that pipelines without reading our
+ * responses cannot make us buffer without bound, and one that pipelines a thousand requests in one
+ * send gets a thousand answers.
  */
 final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpExchangeHandler.class);
@@ -34,6 +36,8 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private final HttpRoute route;
     private final HttpTimeoutHandler timeouts;
     private final HttpAccessLog accessLog;
+    private final HttpPacedDecoder decoder;
+    private final HttpServerEncoder encoder;
     private final ArrayDeque<HttpCall> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private HttpExchange active;      // asked of the route, not yet answered
@@ -44,8 +48,11 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private boolean inputClosed;      // the client half-closed: answer what came, then close
     private boolean streaming;        // the last answer is an endless event stream
 
-    HttpExchangeHandler(HttpRoute route, HttpTimeoutHandler timeouts, HttpAccessLog accessLog) {
+    HttpExchangeHandler(HttpRoute route, HttpTimeoutHandler timeouts, HttpAccessLog accessLog, HttpPacedDecoder decoder,
+            HttpServerEncoder encoder) {
+        this.encoder = encoder;
         this.route = route;
+        this.decoder = decoder;
         this.timeouts = timeouts;
         this.accessLog = accessLog;
     }
@@ -158,9 +165,12 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             return;   // nothing more to read; asking epoll for it would fail
         }
         boolean read = waiting.size() < MAX_WAITING;
-        if (ctx.channel().config().isAutoRead() != read) {
+        boolean shut = ctx.channel() instanceof DuplexChannel d && d.isInputShutdown();
+        if (!shut && ctx.channel().config().isAutoRead() != read) {
+            // after a half-close the socket has nothing more to read (the decoder still has bytes)
             ctx.channel().config().setAutoRead(read);
         }
+        decoder.pause(!read);
     }
 
     // ---- called by HttpExchange, on the event loop ----
@@ -181,6 +191,11 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     /** The current answer is an event stream, which only the client or the host's stop ends. */
     void streamStarted() {
         streaming = true;
+    }
+
+    /** The response about to be written answers HEAD: the encoder sends no body for it. */
+    void answersHead(boolean head) {
+        encoder.answersHead(head);
     }
 
     ChannelFuture write(Object msg, boolean future) {

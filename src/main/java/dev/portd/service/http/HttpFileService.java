@@ -8,6 +8,7 @@ import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceOptions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -83,16 +84,22 @@ public final class HttpFileService implements Service {
         addHttp(connection.pipeline(), settings, route, accessLog);
     }
 
-    /** The HTTP pipeline both kinds use: clocks, codec with its limits, guard, then the route in order. */
+    /**
+     * The HTTP pipeline both kinds use: clocks, the paced decoder with its limits, the encoder,
+     * guard, then the route in order. Decoder and encoder are apart (not Netty's server codec) so
+     * that decoding can wait on the answers.
+     */
     static void addHttp(ChannelPipeline p, HttpSettings settings, HttpRoute route, HttpAccessLog accessLog) {
         HttpTimeoutHandler timeouts = new HttpTimeoutHandler(settings.keepAlive(), settings.requestTimeout());
+        HttpPacedDecoder decoder = new HttpPacedDecoder(new HttpDecoderConfig()
+                .setMaxInitialLineLength(settings.maxLineBytes())
+                .setMaxHeaderSize(settings.maxHeaderBytes()));
+        HttpServerEncoder encoder = new HttpServerEncoder();
         p.addLast("http-timeout", timeouts);
-        p.addLast("http-codec", new io.netty.handler.codec.http.HttpServerCodec(
-                new io.netty.handler.codec.http.HttpDecoderConfig()
-                        .setMaxInitialLineLength(settings.maxLineBytes())
-                        .setMaxHeaderSize(settings.maxHeaderBytes())));
+        p.addLast("http-decoder", decoder);
+        p.addLast("http-encoder", encoder);
         p.addLast("http-guard", new HttpRequestGuard(settings, timeouts));
-        p.addLast("http-exchange", new HttpExchangeHandler(route, timeouts, accessLog));
+        p.addLast("http-exchange", new HttpExchangeHandler(route, timeouts, accessLog, decoder, encoder));
     }
 
     @Override

@@ -40,7 +40,7 @@ record HttpSettings(int maxLineBytes, int maxHeaderBytes, int maxHeaders, long m
             Duration.ofHours(24), Duration.ofSeconds(60), "an idle kept-alive connection is closed after this");
     static final Option<Duration> REQUEST_TIMEOUT = Option.duration("request_timeout", Duration.ofMillis(1),
             Duration.ofHours(24), Duration.ofSeconds(10),
-            "a request must arrive whole this long after its first byte, else the connection is closed");
+            "a request must arrive whole this long after its first byte, else 408 and close");
     static final Option<String> ACCESS_LOG = Option.string("access_log", "",
             "combined-format access log: \"\" none, \"stdout\", or a file appended to");
     /** The options both HTTP kinds take. */

@@ -1,9 +1,12 @@
 package dev.portd.service.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -14,11 +17,13 @@ import java.util.concurrent.TimeUnit;
  *       after {@code keepalive_timeout};</li>
  *   <li>request: a request must arrive whole within {@code request_timeout} of its first byte. The
  *       deadline is fixed when the first byte comes, so a client that trickles a byte at a time
- *       (slowloris) cannot push it back.</li>
+ *       (slowloris) cannot push it back. A request cut off this way is answered 408; an idle
+ *       connection is closed without a word.</li>
  * </ul>
  * The request handlers tell it when a request has been read and when its response is sent.
  */
 final class HttpTimeoutHandler extends ChannelInboundHandlerAdapter {
+    private static final String TIMEOUT_BODY = "408 Request Timeout\n";
     private final long keepAliveNanos;
     private final long requestNanos;
     /** The timer never waits longer than the shorter clock, so no new deadline can fall before it. */
@@ -96,9 +101,28 @@ final class HttpTimeoutHandler extends ChannelInboundHandlerAdapter {
         long left = deadline - System.nanoTime();
         if (left > 0) {
             timer = ctx.executor().schedule(this::expire, Math.min(left, stepNanos), TimeUnit.NANOSECONDS);
+        } else if (reading && outstanding == 0) {
+            requestTimedOut();
         } else if (reading || outstanding == 0) {
-            ctx.close();
+            ctx.close();   // idle between requests: nothing to answer; behind an answer: no room for one
         }
+    }
+
+    /**
+     * A request began but did not arrive whole: answer 408 and close (RFC 9110 section 15.5.9), written
+     * as bytes because this handler sits before the encoder. Behind an answer still going out, a 408
+     * could not keep the order of the answers: the connection is then closed without one.
+     */
+    private void requestTimedOut() {
+        String response = "HTTP/1.1 408 Request Timeout\r\n"
+                + "Server: " + HttpExchange.SERVER + "\r\n"
+                + "Date: " + HttpDates.now() + "\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + TIMEOUT_BODY.length() + "\r\n"
+                + "Connection: close\r\n\r\n" + TIMEOUT_BODY;
+        reading = false;
+        ctx.writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.US_ASCII))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void cancel() {

@@ -41,9 +41,19 @@ import java.util.regex.Pattern;
 final class MaildirMailbox implements Mailbox {
     /** Dovecot-style names start with seconds and microseconds: {@code 1764393600.M123456P...}. */
     private static final Pattern STAMP = Pattern.compile("^(\\d+)\\.M(\\d+)P");
-    private static final Session MAIL = Session.getInstance(new Properties());
+    /**
+     * Header bytes are read as UTF-8 (RFC 6532: SMTPUTF8 mail carries raw UTF-8 in its headers; for
+     * ASCII headers it changes nothing); RFC 2047 encoded words are decoded after.
+     */
+    private static final Session MAIL = Session.getInstance(utf8Headers());
 
     private final Path root;
+
+    private static Properties utf8Headers() {
+        Properties p = new Properties();
+        p.setProperty("mail.mime.allowutf8", "true");
+        return p;
+    }
 
     MaildirMailbox(Path root) {
         this.root = root;
@@ -223,7 +233,7 @@ final class MaildirMailbox implements Mailbox {
     private Summary summary(Path file) throws IOException, MessagingException {
         InternetHeaders headers;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            headers = new InternetHeaders(in);
+            headers = new InternetHeaders(in, true);
         }
         String from = unbracket(first(headers, "Return-Path"));
         String[] delivered = headers.getHeader("Delivered-To");

@@ -299,8 +299,30 @@ class HttpFileServiceTest {
                 }
                 await().pollDelay(Duration.ofMillis(50)).until(() -> true);
             }
+            assertThat(c.read().status()).isEqualTo(408);
             assertThat(c.closedByServer()).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void startedRequestThatStallsGets408ThenClose() throws Exception {
+        try (Host host = HttpTestHosts.start(Map.of("root", root.toString(), "request_timeout", Duration.ofMillis(300)));
+             RawHttp c = new RawHttp(host.tcpPort("http"))) {
+            c.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n");   // the blank line never comes
+            RawHttp.Response r = c.read();
+            assertThat(r.statusLine()).isEqualTo("HTTP/1.1 408 Request Timeout");
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(r.text()).isEqualTo("408 Request Timeout\n");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void connectionThatSendsNothingIsClosedWithoutAWord() throws Exception {
+        try (Host host = HttpTestHosts.start(Map.of("root", root.toString(), "keepalive_timeout", Duration.ofMillis(300)));
+             RawHttp c = new RawHttp(host.tcpPort("http"))) {
+            assertThat(c.socket.getInputStream().readAllBytes()).isEmpty();
         }
     }
 
