@@ -18,6 +18,7 @@ if [ ${#targets[@]} -eq 0 ]; then
         "RpcFuzzTest#recordsGetWellFormedRepliesInBoundedMemory"
         "RpcFuzzTest#xdrReaderFailsOnlyWithXdrException"
         "SmtpSessionFuzzTest#messageStoredOnlyAfterWholeDataAndOnce"
+        "ConfigFuzzTest#anyTextIsAClearErrorOrAValidConfig"
     )
 fi
 cd "$here"
