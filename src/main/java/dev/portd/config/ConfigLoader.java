@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.portd.discovery.DiscoveryConfig;
 import dev.portd.service.OptionSpec;
 import dev.portd.service.Protocol;
 import dev.portd.service.ServiceKind;
@@ -107,7 +108,7 @@ public final class ConfigLoader {
         Duration grace = HostConfig.DEFAULT_GRACE;
         List<InetAddress> bind = List.of();
         String transport = "auto";
-        unknownKeys(root, "", Set.of("host", "services"));
+        unknownKeys(root, "", Set.of("host", "services", "discovery"));
         JsonNode host = root.path("host");
         if (!host.isMissingNode() && table(host, "host")) {
             unknownKeys(host, "host", HOST_KEYS);
@@ -136,7 +137,8 @@ public final class ConfigLoader {
             problem("services", null, "no service is configured; add one, e.g. [services.echo] with port = 7");
         }
         checkConflicts(services, bind);
-        return new HostConfig(source, grace, bind, transport, services);
+        DiscoveryConfig discovery = root.has("discovery") ? DiscoveryTable.read(root.get("discovery"), this::problem) : null;
+        return new HostConfig(source, grace, bind, transport, services, discovery);
     }
 
     private ServiceConfig service(String name, JsonNode node) {

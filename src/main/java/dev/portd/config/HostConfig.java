@@ -1,5 +1,6 @@
 package dev.portd.config;
 
+import dev.portd.discovery.DiscoveryConfig;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +16,10 @@ import java.util.List;
  *                  IPv6 (one dual-stack socket)
  * @param transport {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}
  * @param services  the services, in config order
+ * @param discovery the {@code [discovery]} table, or null: this host alone, no ZooKeeper
  */
 public record HostConfig(String source, Duration grace, List<InetAddress> bind, String transport,
-                         List<ServiceConfig> services) {
+                         List<ServiceConfig> services, DiscoveryConfig discovery) {
 
     /** Connections get five seconds to finish after SIGTERM, as systemd's stop jobs expect far less than their 90 s. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
@@ -25,6 +27,12 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
     public HostConfig {
         bind = List.copyOf(bind);
         services = List.copyOf(services);
+    }
+
+    /** A host without discovery. */
+    public HostConfig(String source, Duration grace, List<InetAddress> bind, String transport,
+                      List<ServiceConfig> services) {
+        this(source, grace, bind, transport, services, null);
     }
 
     /**
@@ -48,7 +56,7 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new HostConfig(source, grace, bind, transport, moved);
+        return new HostConfig(source, grace, bind, transport, moved, discovery);
     }
 
     /** The same host listening on these addresses only ({@code --bind}), overriding every service's. */
@@ -57,14 +65,14 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
         for (ServiceConfig s : services) {
             rebound.add(s.withBind(List.of()));
         }
-        return new HostConfig(source, grace, addresses, transport, rebound);
+        return new HostConfig(source, grace, addresses, transport, rebound, discovery);
     }
 
     public HostConfig withTransport(String name) {
-        return new HostConfig(source, grace, bind, name, services);
+        return new HostConfig(source, grace, bind, name, services, discovery);
     }
 
     public HostConfig withGrace(Duration newGrace) {
-        return new HostConfig(source, newGrace, bind, transport, services);
+        return new HostConfig(source, newGrace, bind, transport, services, discovery);
     }
 }
