@@ -29,14 +29,17 @@ final class DashboardRoute implements HttpRoute {
             "/", new Asset(HttpFileService.resource("dashboard.html"), "text/html; charset=utf-8"),
             "/dashboard.css", new Asset(HttpFileService.resource("dashboard.css"), "text/css; charset=utf-8"),
             "/dashboard.js", new Asset(HttpFileService.resource("dashboard.js"), "text/javascript; charset=utf-8"),
+            "/cluster.js", new Asset(HttpFileService.resource("cluster.js"), "text/javascript; charset=utf-8"),
             "/favicon.svg", new Asset(HttpFileService.resource("favicon.svg"), "image/svg+xml"));
     private final Map<String, HttpRoute> api;
     private final MailApi mail;
+    private final ClusterApi cluster;
 
     /** The snapshot and the metrics read /proc (open files, CPU): both are made on the blocking executor. */
     DashboardRoute(Supplier<byte[]> services, Supplier<String> metrics, DashboardFeed feed, MailApi mail,
-                   Executor blocking) {
+                   ClusterApi cluster, Executor blocking) {
         this.mail = mail;
+        this.cluster = cluster;
         this.api = Map.of(
                 "/api/services", ex -> ex.blocking(blocking, services::get,
                         (json, failure) -> ex.send(failure == null ? jsonBytes(HttpResponseStatus.OK, json) : failed(failure))),
@@ -68,6 +71,10 @@ final class DashboardRoute implements HttpRoute {
         HttpMethod method = exchange.request().method();
         if (path.equals(MailApi.PREFIX) || path.startsWith(MailApi.PREFIX + "/")) {
             mail.handle(exchange, path);
+            return;
+        }
+        if (path.equals(ClusterApi.PATH)) {
+            cluster.handle(exchange);
             return;
         }
         boolean reading = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);

@@ -1,5 +1,7 @@
 package dev.portd.service.http;
 
+import dev.portd.service.ClusterAware;
+import dev.portd.service.ClusterView;
 import dev.portd.service.HostView;
 import dev.portd.service.Mailbox;
 import dev.portd.service.OptionException;
@@ -14,14 +16,16 @@ import java.nio.file.Path;
 /**
  * The {@code dashboard} kind: the host live in a browser ({@code /}), as JSON
  * ({@code /api/services}, {@code /api/events}) and as Prometheus text ({@code /metrics}), with the
- * SMTP service's mail when one runs ({@code /api/messages}).
+ * SMTP service's mail when one runs ({@code /api/messages}) and the cluster when discovery runs
+ * ({@code /api/cluster}).
  */
-final class DashboardService implements Service {
+final class DashboardService implements Service, ClusterAware {
     private final HttpSettings settings;
     private final HostView host;
     private final DashboardMetrics metrics = new DashboardMetrics();
     private final DashboardFeed feed;
     private final MailApi mail;
+    private final ClusterApi cluster = new ClusterApi();
     private final DashboardRoute route;
     private final HttpAccessLog accessLog;
     private volatile String hostname = "";
@@ -31,7 +35,7 @@ final class DashboardService implements Service {
         this.host = ctx.host();
         this.mail = new MailApi(() -> host.servicesOf(Mailbox.class), ctx.blocking());
         this.feed = new DashboardFeed(this::snapshot, ctx.blocking());
-        this.route = new DashboardRoute(this::snapshot, () -> metrics.scrape(host), feed, mail, ctx.blocking());
+        this.route = new DashboardRoute(this::snapshot, () -> metrics.scrape(host), feed, mail, cluster, ctx.blocking());
         try {
             this.accessLog = HttpAccessLog.open(settings.accessLog(), ctx.name());
         } catch (IOException e) {
@@ -46,6 +50,11 @@ final class DashboardService implements Service {
     @Override
     public void initStream(Channel connection) {
         HttpFileService.addHttp(connection.pipeline(), settings, route, accessLog);
+    }
+
+    @Override
+    public void cluster(ClusterView view) {
+        cluster.view(view);
     }
 
     @Override

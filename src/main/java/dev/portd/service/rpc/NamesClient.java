@@ -62,7 +62,10 @@ public final class NamesClient {
         return call(server, NamesProgram.LIST, null, timeout);
     }
 
-    /** Version 2: from the host's cache of the whole cluster when it runs discovery; {@code name} null lists all. */
+    /**
+     * Version 2: from the host's cache of the whole cluster when it runs discovery; {@code name} null
+     * lists all. Null when the host serves version 1 only.
+     */
     public static ClusterAnswer cluster(InetSocketAddress server, String name, Duration timeout) throws IOException {
         try (RpcClient client = RpcClient.tcp(server, timeout)) {
             return cluster(client, name);
@@ -80,6 +83,9 @@ public final class NamesClient {
         if (reply.acceptStat() == Rpc.PROG_UNAVAIL) {
             throw new NotPortdException("it answers ONC RPC but does not serve portd's names program "
                     + NamesProgram.NUMBER + " (a plain rpcbind?)");
+        }
+        if (reply.acceptStat() == Rpc.PROG_MISMATCH) {
+            return null;   // a portd from before discovery: version 1 only
         }
         if (!reply.success()) {
             throw new RpcClient.RpcClientException("the names program version 2 answered accept_stat "

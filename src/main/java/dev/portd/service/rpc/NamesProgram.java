@@ -145,7 +145,7 @@ public final class NamesProgram implements RpcProgram {
     }
 
     /** By name, else by kind, else by RPC program number. */
-    static List<ClusterView.Entry> matches(List<ClusterView.Entry> all, String wanted) {
+    public static List<ClusterView.Entry> matches(List<ClusterView.Entry> all, String wanted) {
         List<ClusterView.Entry> byName = all.stream().filter(e -> e.name().equalsIgnoreCase(wanted)).toList();
         if (!byName.isEmpty()) {
             return byName;
