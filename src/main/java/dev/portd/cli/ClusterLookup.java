@@ -56,7 +56,7 @@ final class ClusterLookup {
             }
             print(now, "ZooKeeper at " + connect, null);
             first(now);
-            query.watch(all -> changed(filter(all)));
+            query.watch(all -> changed(filter(all)), wait);
             awaitInterrupt();
             return Portd.OK;
         } catch (IOException e) {

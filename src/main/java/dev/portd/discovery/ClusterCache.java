@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
@@ -35,6 +36,8 @@ final class ClusterCache implements Closeable {
     private final Map<String, ServiceCache<ServicePayload>> caches = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final PersistentWatcher names;
+    private final List<CountDownLatch> loading = new CopyOnWriteArrayList<>();
+    private volatile boolean listed;
     private volatile boolean closed;
 
     /** {@code executor} is single-threaded: name refreshes and cache events never overlap. */
@@ -97,7 +100,7 @@ final class ClusterCache implements Closeable {
                     }
                 });
                 try {
-                    cache.startImmediate();
+                    loading.add(cache.startImmediate());
                     caches.put(name, cache);
                     added = true;
                 } catch (Exception e) {
@@ -105,9 +108,15 @@ final class ClusterCache implements Closeable {
                 }
             }
         }
+        listed = true;   // after the loop: every name's latch is in the list by now
         if (added) {
             fire();
         }
+    }
+
+    /** True once the names were listed and every name's first load is in: a diff from here on is a real change. */
+    boolean loaded() {
+        return listed && loading.stream().allMatch(l -> l.getCount() == 0);
     }
 
     private void fire() {

@@ -86,11 +86,27 @@ public final class ClusterQuery implements AutoCloseable {
         return all;
     }
 
-    /** Calls {@code changed} with every entry whenever the cluster changes (on a watch thread). */
-    public void watch(Consumer<List<Entry>> changed) {
+    /**
+     * Calls {@code changed} with every entry whenever the cluster changes (on a watch thread), once
+     * the cache holds the whole cluster; waits at most {@code timeout} for that first load.
+     */
+    public void watch(Consumer<List<Entry>> changed, Duration timeout) throws IOException {
         cache = new ClusterCache(client, discovery, basePath, executor);
-        cache.onChange(() -> changed.accept(cache.entries()));
         cache.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!cache.loaded()) {   // bounded by the timeout
+            if (System.nanoTime() > deadline) {
+                throw new IOException("ZooKeeper did not hand over the cluster within " + timeout.toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+        cache.onChange(() -> changed.accept(cache.entries()));
+        changed.accept(cache.entries());   // what changed between the first read and the watch
     }
 
     @Override
