@@ -94,11 +94,11 @@ public class DiscoveryBench {
         System.out.printf("%-42s %2d client(s) x 1 in flight: %,10.0f /s%n", what, n, perSecond);
     }
 
-    /** Calls per second over {@code seconds} from {@code n} threads, each with its own connection, after a 1 s warm-up. */
+    /** Calls per second over {@code seconds} from {@code n} threads, each with its own connection, after a 2 s warm-up. */
     static double rate(int seconds, int n, Client client) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         List<Future<Long>> done = new ArrayList<>();
-        long warm = System.nanoTime() + 1_000_000_000L;
+        long warm = System.nanoTime() + 2_000_000_000L;   // 2 s warm-up: the JIT, on a busy machine
         long end = warm + seconds * 1_000_000_000L;
         for (int i = 0; i < n; i++) {
             done.add(pool.submit((Callable<Long>) () -> {
@@ -152,15 +152,21 @@ public class DiscoveryBench {
             Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-Xmx128m", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), "dev.portd.Portd", "serve", "-c", toml.toString())
                     .redirectOutput(new File("/dev/null")).redirectError(dir.resolve("victim.log").toFile()).start();
+            long deadline = System.nanoTime() + 180_000_000_000L;   // a JVM start on a busy machine
             while (watcher.entries().stream().noneMatch(e -> e.host().equals("victim"))) {
-                if (!p.isAlive()) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    p.destroyForcibly();
                     throw new IllegalStateException("victim died: " + Files.readString(dir.resolve("victim.log")));
                 }
                 Thread.sleep(20);
             }
             long t0 = System.nanoTime();
             p.destroyForcibly();   // SIGKILL
+            long gone = System.nanoTime() + 60_000_000_000L;
             while (watcher.entries().stream().anyMatch(e -> e.host().equals("victim"))) {
+                if (System.nanoTime() > gone) {
+                    throw new IllegalStateException("victim still listed 60 s after SIGKILL");
+                }
                 Thread.sleep(5);
             }
             ms.add((System.nanoTime() - t0) / 1_000_000);

@@ -179,6 +179,7 @@ e2e() {
     local t0 t1 ms
     t0=$(date +%s%N)
     kill -9 "$host3_pid"
+    wait "$host3_pid" 2>/dev/null || true   # quiet bash's "Killed" line
     wait_for "$work/watch-zk.out" ' - host3 echo ' $((session_timeout_s + 20)) || fail "host 3 never left"
     t1=$(date +%s%N)
     ms=$(( (t1 - t0) / 1000000 ))

@@ -44,8 +44,8 @@ import picocli.CommandLine.Spec;
                 "  portd lookup smtp --host mail.lan       ask another portd host",
                 "  portd lookup --all --json               every service of this host, as JSON",
                 "  portd lookup echo -p 40111              a host run with --port-offset 40000",
-                "  portd lookup status --zookeeper zk1:2181  rpc.statd on any host, from ZooKeeper itself",
-                "  portd lookup --all --watch              print the cluster's changes until Ctrl-C",
+                "  portd lookup status --zookeeper zk:2181   rpc.statd on any host, via ZooKeeper",
+                "  portd lookup --all --watch              the cluster's changes, until Ctrl-C",
                 "", "Exit codes: 0 found, 3 nothing registered under that name, 2 bad usage or the host cannot be asked."})
 public final class LookupCommand implements Callable<Integer> {
     /** Exit code when the host answers but serves nothing under that name. */

@@ -38,6 +38,9 @@ final class ClusterCache implements Closeable {
     private final PersistentWatcher names;
     private final List<CountDownLatch> loading = new CopyOnWriteArrayList<>();
     private volatile boolean listed;
+    /** What {@link #entries()} last built; rebuilt after a change, and until the first load is whole. */
+    private volatile List<Entry> snapshot = List.of();
+    private volatile boolean dirty = true;
     private volatile boolean closed;
 
     /** {@code executor} is single-threaded: name refreshes and cache events never overlap. */
@@ -120,11 +123,25 @@ final class ClusterCache implements Closeable {
     }
 
     private void fire() {
+        dirty = true;
         listeners.forEach(Runnable::run);
     }
 
-    /** Every cached entry, sorted by host, name, kind, protocol and port. */
+    /**
+     * Every cached entry, sorted by host, name, kind, protocol and port: an immutable list, rebuilt
+     * only after a change, so a lookup costs a scan of a ready list.
+     */
     List<Entry> entries() {
+        if (!dirty) {
+            return snapshot;
+        }
+        dirty = !loaded();   // cleared before the build: a change during it marks it dirty again
+        List<Entry> built = build();
+        snapshot = built;
+        return built;
+    }
+
+    private List<Entry> build() {
         List<Entry> all = new ArrayList<>();
         for (ServiceCache<ServicePayload> cache : caches.values()) {
             for (ServiceInstance<ServicePayload> i : cache.getInstances()) {
@@ -136,7 +153,7 @@ final class ClusterCache implements Closeable {
         }
         all.sort(Comparator.comparing(Entry::host).thenComparing(Entry::name).thenComparing(Entry::kind)
                 .thenComparing(Entry::protocol).thenComparingInt(Entry::port).thenComparingLong(Entry::version));
-        return all;
+        return List.copyOf(all);
     }
 
     static Entry entry(ServiceInstance<ServicePayload> i) {

@@ -214,18 +214,19 @@ public final class ClusterDiscovery implements ClusterView, AutoCloseable {
     public void close() {
         var done = executor.submit(() -> {
             cache.close();
-            try {
-                discovery.close();
-            } catch (Exception e) {
-                log.debug("discovery: deregistering: {}", e.toString());
-            }
+            return publisher.withdraw();
         });
+        boolean withdrawn;
         try {
-            done.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            log.info("discovery: host {} deregistered", config.hostName());
+            withdrawn = done.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            log.info("discovery: could not deregister within {} ms; the ensemble drops the entries at session expiry",
-                    CLOSE_WAIT_MILLIS);
+            withdrawn = false;
+        }
+        if (withdrawn) {
+            log.info("discovery: host {} deregistered", config.hostName());
+        } else {
+            log.info("discovery: host {} not deregistered (ZooKeeper not answering); the ensemble drops its entries "
+                    + "when the session ends", config.hostName());
         }
         executor.shutdownNow();
         client.close();

@@ -103,6 +103,25 @@ final class HostPublisher {
         }
     }
 
+    /**
+     * Deletes this host's entries before it stops (on the discovery thread); gives up at the first
+     * failure, since closing the session then removes them as well, at once or at its expiry. True
+     * when every entry was deleted.
+     */
+    boolean withdraw() {
+        wanted.set(List.of());
+        if (!client.getZookeeperClient().isConnected()) {
+            return false;
+        }
+        for (ServiceInstance<ServicePayload> i : List.copyOf(registered.values())) {
+            if (!deleted(i)) {
+                return false;
+            }
+            registered.remove(i.getId());
+        }
+        return true;
+    }
+
     private boolean deleted(ServiceInstance<ServicePayload> i) {
         try {
             client.delete().quietly().forPath(ZKPaths.makePath(basePath, i.getName(), i.getId()));

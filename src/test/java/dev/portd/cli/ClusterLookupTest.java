@@ -120,6 +120,23 @@ class ClusterLookupTest {
     }
 
     @Test
+    void duringAnOutageAHostAnswersFromItsCacheAndSaysItMayBeStale() throws Exception {
+        try (TestingServer own = new TestingServer();
+             Host gamma = Host.builder().service("echo").service("portmapper").start();
+             ClusterDiscovery cluster = ServeCommand.joinCluster(new DiscoveryConfig(own.getConnectString(), "/portd",
+                     "gamma", Duration.ofSeconds(4), null), gamma)) {
+            await().atMost(WAIT).until(() -> cluster.entries().size() == 4);
+            own.stop();
+            await().atMost(WAIT).until(cluster::stale);
+            Result r = run("lookup", "echo", "-H", "127.0.0.1", "-p", Integer.toString(gamma.tcpPort("portmapper")));
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("gamma  echo  echo  tcp");
+            assertThat(r.err()).startsWith("portd lookup: note: the host's ZooKeeper session is ")
+                    .endsWith("; this answer comes from its cache and may be stale\n");
+        }
+    }
+
+    @Test
     void theDashboardListsEveryHostOfTheCluster() throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + beta.tcpPort("dashboard") + "/api/cluster")).build(),
