@@ -35,6 +35,7 @@ final class KindsReference {
         table.print(out);
         section(out, "[host]", CommonOptions.HOST);
         section(out, "[services.NAME], every kind", CommonOptions.SERVICE);
+        section(out, "[discovery], across machines on ZooKeeper", CommonOptions.DISCOVERY);
         for (ServiceKind k : kinds) {
             if (!k.options().isEmpty()) {
                 section(out, "[services.NAME] of kind " + k.name(), k.options());
@@ -56,7 +57,7 @@ final class KindsReference {
 
     /** The name of every README table this generates: kinds, host, service, then each kind with options. */
     List<String> sections() {
-        List<String> names = new ArrayList<>(List.of("kinds", "host", "service"));
+        List<String> names = new ArrayList<>(List.of("kinds", "host", "service", "discovery"));
         kinds.stream().filter(k -> !k.options().isEmpty()).forEach(k -> names.add(k.name()));
         return names;
     }
@@ -89,6 +90,7 @@ final class KindsReference {
             }
             case "host" -> markdownTable(md, CommonOptions.HOST);
             case "service" -> markdownTable(md, CommonOptions.SERVICE);
+            case "discovery" -> markdownTable(md, CommonOptions.DISCOVERY);
             default -> markdownTable(md, kinds.stream().filter(k -> k.name().equals(section)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no kind " + section)).options());
         }
@@ -109,6 +111,7 @@ final class KindsReference {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("host", options(CommonOptions.HOST));
         doc.put("service", options(CommonOptions.SERVICE));
+        doc.put("discovery", options(CommonOptions.DISCOVERY));
         List<Map<String, Object>> all = new ArrayList<>();
         for (ServiceKind k : kinds) {
             Map<String, Object> kind = new LinkedHashMap<>();

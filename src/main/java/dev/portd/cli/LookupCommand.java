@@ -6,6 +6,7 @@ import dev.portd.config.Durations;
 import dev.portd.ports.ServiceNames;
 import dev.portd.service.rpc.NamesClient;
 import dev.portd.service.rpc.NamesClient.Name;
+import dev.portd.service.rpc.NamesProgram;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code portd lookup}: asks a portd host, over portd's names program on its portmapper port
- * (111), where a service is; says when nothing is registered, with IANA's port as a hint.
+ * (111), where a service is; says when nothing is registered, with IANA's port as a hint. A host
+ * that runs discovery answers for its whole cluster from its cache; {@code --zookeeper} asks the
+ * ensemble itself; {@code --watch} prints changes until Ctrl-C.
  */
 @Command(name = "lookup", mixinStandardHelpOptions = true,
         description = {"Find a service's host, protocol and port by asking a portd host over ONC RPC "
@@ -40,6 +43,8 @@ import picocli.CommandLine.Spec;
                 "  portd lookup smtp --host mail.lan       ask another portd host",
                 "  portd lookup --all --json               every service of this host, as JSON",
                 "  portd lookup echo -p 40111              a host run with --port-offset 40000",
+                "  portd lookup status --zookeeper zk:2181   rpc.statd on any host, via ZooKeeper",
+                "  portd lookup --all --watch              the cluster's changes, until Ctrl-C",
                 "", "Exit codes: 0 found, 3 nothing registered under that name, 2 bad usage or the host cannot be asked."})
 public final class LookupCommand implements Callable<Integer> {
     /** Exit code when the host answers but serves nothing under that name. */
@@ -55,7 +60,7 @@ public final class LookupCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "A service name, e.g. echo (a kind matches too).")
         String name;
 
-        @Option(names = "--all", description = "List every service of the host.")
+        @Option(names = "--all", description = "List every service of the host (of the cluster with discovery).")
         boolean all;
     }
 
@@ -74,6 +79,17 @@ public final class LookupCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the answer as JSON.")
     boolean json;
 
+    @Option(names = "--zookeeper", paramLabel = "CONNECT",
+            description = "Ask this ZooKeeper ensemble instead of a host, e.g. 10.0.0.1:2181,10.0.0.2:2181.")
+    String zookeeper;
+
+    @Option(names = "--base-path", paramLabel = "PATH", defaultValue = "/portd",
+            description = "With --zookeeper: the hosts' [discovery] base_path. Default: ${DEFAULT-VALUE}.")
+    String basePath;
+
+    @Option(names = "--watch", description = "Print the answer, then each change as it happens, until Ctrl-C.")
+    boolean watch;
+
     @Override
     public Integer call() throws IOException {
         if (port < 1 || port > 65535) {
@@ -85,6 +101,9 @@ public final class LookupCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (zookeeper != null) {
+            return new ClusterLookup(out, err, what.all ? null : what.name, json).fromZookeeper(zookeeper, basePath, wait, watch);
+        }
         String where = host + " port " + port;
         List<Name> names;
         try {
@@ -92,7 +111,12 @@ public final class LookupCommand implements Callable<Integer> {
             if (server.isUnresolved()) {
                 throw new UnknownHostException(host);
             }
-            names = what.all ? NamesClient.list(server, wait) : NamesClient.lookup(server, what.name, wait);
+            NamesClient.ClusterAnswer answer = NamesClient.cluster(server, what.all ? null : what.name, wait);
+            if (answer != null && (answer.state() != NamesProgram.LOCAL || watch)) {
+                return new ClusterLookup(out, err, what.all ? null : what.name, json).fromHost(server, where, answer, wait, watch);
+            }
+            names = answer != null ? answer.names().stream().map(NamesClient.ClusterName::asName).toList()
+                    : what.all ? NamesClient.list(server, wait) : NamesClient.lookup(server, what.name, wait);
         } catch (UnknownHostException e) {
             return fail(err, "unknown host " + host);
         } catch (ConnectException e) {

@@ -1,7 +1,11 @@
 package dev.portd.cli;
 
+import dev.portd.Portd;
 import dev.portd.config.HostConfig;
+import dev.portd.discovery.ClusterDiscovery;
+import dev.portd.config.DiscoveryConfig;
 import dev.portd.host.Host;
+import dev.portd.service.ClusterAware;
 import dev.portd.service.HostView.Listener;
 import io.netty.util.NetUtil;
 import java.io.PrintWriter;
@@ -43,15 +47,26 @@ public final class ServeCommand implements Callable<Integer> {
                 stop.countDown();
             });
         }
-        try (Host host = Host.start(config)) {
+        try (Host host = Host.start(config);
+             ClusterDiscovery cluster = joinCluster(config.discovery(), host)) {
             PrintWriter out = spec.commandLine().getOut();
             printListeners(host, out);
             out.println("serving " + host.listeners().size() + " listeners (transport " + host.transport()
                     + "); stop with Ctrl-C or SIGTERM");
             out.flush();
             stop.await();
-        }
+        }   // the cluster closes first: this host's entries go before its listeners do
         return 0;
+    }
+
+    /** Publishes the host and hands the cluster's view to the services that answer for it; null without [discovery]. */
+    static ClusterDiscovery joinCluster(DiscoveryConfig discovery, Host host) {
+        if (discovery == null) {
+            return null;
+        }
+        ClusterDiscovery cluster = ClusterDiscovery.start(discovery, host, Portd.VERSION);
+        host.servicesOf(ClusterAware.class).forEach(s -> s.cluster(cluster));
+        return cluster;
     }
 
     static void printListeners(Host host, PrintWriter out) {

@@ -55,4 +55,23 @@ public final class CommonOptions {
             "datagrams answered per source address and second; the rest are dropped and counted; 0: no limit");
     public static final List<Option<?>> SERVICE = List.of(KIND, PORT, PROTOCOLS, BIND, ENABLED, MAX_CONNECTIONS,
             PER_SOURCE, IDLE_TIMEOUT, ALLOW, DENY, UDP_REPLIES_PER_SECOND);
+
+    public static final Option<String> ZOOKEEPER = Option.string("zookeeper", null,
+            "the ensemble's connect string: host:port, comma-separated, an optional /chroot at the end")
+            .defaultText("required");
+    public static final Option<String> BASE_PATH = Option.string("base_path", DiscoveryConfig.DEFAULT_BASE_PATH,
+            "the znode under which each service name is a child");
+    public static final Option<String> HOST_NAME = Option.string("host_name", null,
+            "this host's name in the cluster; each listener's own address is published").defaultText("the machine's name");
+    public static final Option<Duration> SESSION_TIMEOUT = Option.duration("session_timeout", Duration.ofSeconds(1),
+            Duration.ofMinutes(10), DiscoveryConfig.DEFAULT_SESSION_TIMEOUT,
+            "how long a dead host's entries stay; ZooKeeper clamps it to 2..20 of its ticks");
+    public static final Option<String> AUTH = Option.string("auth", null,
+            "\"digest:user:password\": entries get an ACL that lets others read but not change them")
+            .defaultText("none: open ACL");
+    public static final Option<java.nio.file.Path> AUTH_FILE = Option.path("auth_file", null,
+            "a file holding the auth string, instead of auth");
+    /** The keys of {@code [discovery]}; without the table, no ZooKeeper. */
+    public static final List<Option<?>> DISCOVERY = List.of(ZOOKEEPER, BASE_PATH, HOST_NAME, SESSION_TIMEOUT, AUTH,
+            AUTH_FILE);
 }

@@ -179,7 +179,7 @@ public final class ConfigLoader {
     }
 
     private HostConfig host(JsonNode root) {
-        unknownKeys(root, "", Set.of("host", "services"));
+        unknownKeys(root, "", Set.of("host", "services", "discovery"));
         Map<String, Object> host = values(root.path("host"), "host", CommonOptions.HOST);
         Duration grace = get(host, CommonOptions.GRACE);
         List<InetAddress> bind = host.containsKey("bind") ? get(host, CommonOptions.HOST_BIND) : defaults.bind();
@@ -200,7 +200,13 @@ public final class ConfigLoader {
         }
         Set<Integer> loopPorts = kinds.stream().filter(ServiceKind::answersAnyDatagram)
                 .map(ServiceKind::defaultPort).collect(Collectors.toUnmodifiableSet());
-        HostConfig config = new HostConfig(source, grace, bind, transport, services, loopPorts);
+        DiscoveryConfig discovery = null;
+        if (root.has("discovery")) {
+            Map<String, Object> found = values(root.get("discovery"), "discovery", CommonOptions.DISCOVERY);
+            discovery = root.get("discovery").isObject() ? DiscoveryTable.read(found, root.get("discovery"), this::problem)
+                    : null;
+        }
+        HostConfig config = new HostConfig(source, grace, bind, transport, services, loopPorts, discovery);
         checkConflicts(config);
         return config;
     }

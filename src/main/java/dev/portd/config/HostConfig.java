@@ -23,9 +23,10 @@ import java.util.Set;
  * @param services  the services, in config order
  * @param loopPorts the well-known ports of the kinds that answer any datagram: a datagram from one
  *                  of them is another server's answer, never answered (the loop guard)
+ * @param discovery the {@code [discovery]} table, or null: this host alone, no ZooKeeper
  */
 public record HostConfig(String source, Duration grace, List<InetAddress> bind, String transport,
-                         List<ServiceConfig> services, Set<Integer> loopPorts) {
+                         List<ServiceConfig> services, Set<Integer> loopPorts, DiscoveryConfig discovery) {
 
     public HostConfig {
         bind = List.copyOf(bind);
@@ -94,7 +95,7 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new HostConfig(source, grace, bind, transport, moved, loopPorts);
+        return new HostConfig(source, grace, bind, transport, moved, loopPorts, discovery);
     }
 
     /** The same host listening on these addresses only ({@code --bind}), overriding every service's. */
@@ -103,14 +104,14 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
         for (ServiceConfig s : services) {
             rebound.add(s.withBind(List.of()));
         }
-        return new HostConfig(source, grace, addresses, transport, rebound, loopPorts);
+        return new HostConfig(source, grace, addresses, transport, rebound, loopPorts, discovery);
     }
 
     public HostConfig withTransport(String name) {
-        return new HostConfig(source, grace, bind, name, services, loopPorts);
+        return new HostConfig(source, grace, bind, name, services, loopPorts, discovery);
     }
 
     public HostConfig withGrace(Duration newGrace) {
-        return new HostConfig(source, newGrace, bind, transport, services, loopPorts);
+        return new HostConfig(source, newGrace, bind, transport, services, loopPorts, discovery);
     }
 }

@@ -17,4 +17,11 @@ public interface PortMappings {
 
     /** Every registration, in registration order. */
     List<Mapping> mappings();
+
+    /**
+     * Calls {@code listener} after each SET or UNSET that changed the table, on the thread that made
+     * it (an event loop): the listener must only hand the work on.
+     */
+    default void onChange(Runnable listener) {
+    }
 }

@@ -43,14 +43,17 @@ final class DashboardRoute implements HttpRoute {
             "/dashboard-format.js", new Asset(HttpFileService.resource("dashboard-format.js"), JS),
             "/dashboard-charts.js", new Asset(HttpFileService.resource("dashboard-charts.js"), JS),
             "/dashboard-mail.js", new Asset(HttpFileService.resource("dashboard-mail.js"), JS),
+            "/cluster.js", new Asset(HttpFileService.resource("cluster.js"), JS),
             "/favicon.svg", new Asset(HttpFileService.resource("favicon.svg"), "image/svg+xml"),
             "/uplot.js", new Asset(webjar(UPLOT + "uPlot.iife.min.js"), JS),
             "/uplot.css", new Asset(webjar(UPLOT + "uPlot.min.css"), CSS));
     private final Map<String, HttpRoute> api;
     private final MailApi mail;
+    private final ClusterApi cluster;
 
-    DashboardRoute(Views views, DashboardFeed feed, MailApi mail, Executor blocking) {
+    DashboardRoute(Views views, DashboardFeed feed, MailApi mail, ClusterApi cluster, Executor blocking) {
         this.mail = mail;
+        this.cluster = cluster;
         this.api = Map.of(
                 "/", ex -> ex.blocking(blocking, views.page()::get,
                         (html, failure) -> ex.send(failure == null ? asset(html, HTML) : failed(failure))),
@@ -107,6 +110,10 @@ final class DashboardRoute implements HttpRoute {
         HttpMethod method = exchange.request().method();
         if (path.equals(MailApi.PREFIX) || path.startsWith(MailApi.PREFIX + "/")) {
             mail.handle(exchange, path);
+            return;
+        }
+        if (path.equals(ClusterApi.PATH)) {
+            cluster.handle(exchange);
             return;
         }
         boolean reading = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);

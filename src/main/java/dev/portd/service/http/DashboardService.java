@@ -1,5 +1,7 @@
 package dev.portd.service.http;
 
+import dev.portd.service.ClusterAware;
+import dev.portd.service.ClusterView;
 import dev.portd.service.HostView;
 import dev.portd.service.Mailbox;
 import dev.portd.service.KindCheck;
@@ -23,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code dashboard} kind: the host live in a browser ({@code /}), as JSON
  * ({@code /api/services}, {@code /api/events}, {@code /api/history}) and as Prometheus text
- * ({@code /metrics}), with the SMTP service's mail when one runs ({@code /api/messages}).
+ * ({@code /metrics}), with the SMTP service's mail when one runs ({@code /api/messages}) and the
+ * cluster when discovery runs ({@code /api/cluster}).
  */
-public final class DashboardService implements Service {
+public final class DashboardService implements Service, ClusterAware {
     public static final List<Option<?>> OPTIONS = HttpSettings.OPTIONS;
     /** The seconds of history each event carries: a page that missed an event (a slow tick) still gets them. */
     static final int RECENT_SECONDS = 5;
@@ -40,6 +43,7 @@ public final class DashboardService implements Service {
     private ScheduledExecutorService sampler;
     private final DashboardFeed feed;
     private final MailApi mail;
+    private final ClusterApi cluster = new ClusterApi();
     private final DashboardRoute route;
     private final HttpAccessLog accessLog;
     private volatile String hostname = "";
@@ -51,7 +55,7 @@ public final class DashboardService implements Service {
         this.mail = new MailApi(() -> host.servicesOf(Mailbox.class), ctx.blocking());
         this.feed = new DashboardFeed(this::snapshot, ctx.blocking());
         this.route = new DashboardRoute(new DashboardRoute.Views(this::page, this::snapshot,
-                () -> DashboardSnapshot.bytes(history.json()), () -> metrics.scrape(host)), feed, mail, ctx.blocking());
+                () -> DashboardSnapshot.bytes(history.json()), () -> metrics.scrape(host)), feed, mail, cluster, ctx.blocking());
         this.accessLog = HttpFileService.openAccessLog(settings, ctx.name());
     }
 
@@ -75,6 +79,11 @@ public final class DashboardService implements Service {
     @Override
     public void initStream(Channel connection) {
         HttpFileService.addHttp(connection.pipeline(), settings, route, accessLog);
+    }
+
+    @Override
+    public void cluster(ClusterView view) {
+        cluster.view(view);
     }
 
     @Override

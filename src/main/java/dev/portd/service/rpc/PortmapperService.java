@@ -1,5 +1,7 @@
 package dev.portd.service.rpc;
 
+import dev.portd.service.ClusterAware;
+import dev.portd.service.ClusterView;
 import dev.portd.service.HostView.Listener;
 import dev.portd.service.Option;
 import dev.portd.service.PortMappings;
@@ -13,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code portd lookup}. It registers itself on every transport it serves, as rpcbind does, and
  * keeps the registrations of RPC servers across restarts in a state file.
  */
-public final class PortmapperService implements Service, PortMappings {
+public final class PortmapperService implements Service, PortMappings, ClusterAware {
     private static final Logger log = LoggerFactory.getLogger(PortmapperService.class);
     /** rpcbind's local socket, used by rpcinfo without a host and by libtirpc servers to register. */
     static final String RPCBIND_SOCKET = "/run/rpcbind.sock";
@@ -63,6 +66,7 @@ public final class PortmapperService implements Service, PortMappings {
     private volatile RpcbStateFile state;
     private volatile List<RpcbMapping> self = List.of();
     private RpcLocalSocket local;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     public PortmapperService(ServiceContext ctx) {
         this.ctx = ctx;
@@ -159,8 +163,9 @@ public final class PortmapperService implements Service, PortMappings {
         return null;
     }
 
-    /** Schedules a save of the state file on the blocking executor; many changes make one write. */
+    /** Tells the listeners (discovery), then schedules a save of the state file on the blocking executor; many changes make one write. */
     private void changed() {
+        listeners.forEach(Runnable::run);
         RpcbStateFile file = state;
         if (file == null || !savePending.compareAndSet(false, true)) {
             return;
@@ -189,6 +194,16 @@ public final class PortmapperService implements Service, PortMappings {
     public List<Mapping> mappings() {
         return registry.all().stream().map(m -> new Mapping(Integer.toUnsignedLong(m.program()),
                 Integer.toUnsignedLong(m.version()), m.netid(), m.uaddr(), m.owner())).toList();
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void cluster(ClusterView view) {
+        names.cluster(view);
     }
 
     /** DUMP-like calls over UDP dropped by the per-source limit. */
