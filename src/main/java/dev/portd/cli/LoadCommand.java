@@ -1,5 +1,6 @@
 package dev.portd.cli;
 
+import dev.portd.Portd;
 import dev.portd.config.Durations;
 import dev.portd.load.LoadMode;
 import dev.portd.load.LoadReport;
@@ -128,7 +129,7 @@ public final class LoadCommand implements Callable<Integer> {
         }
         if (report.ops() == 0 && report.errors() > 0 && report.errorsByKind().keySet().stream()
                 .allMatch(k -> k.startsWith("connect: "))) {
-            err.println("portd load: no connection to " + target + " could be made: "
+            err.println(Portd.PREFIX + "no connection to " + target + " could be made: "
                     + report.errorsByKind().keySet().iterator().next().substring("connect: ".length()));
             err.flush();
             return 2;

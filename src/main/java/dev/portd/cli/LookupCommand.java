@@ -149,7 +149,7 @@ public final class LookupCommand implements Callable<Integer> {
     }
 
     private static int fail(PrintWriter err, String message) {
-        err.println("portd lookup: " + message);
+        err.println(Portd.PREFIX + message);
         err.flush();
         return Portd.REFUSED;
     }

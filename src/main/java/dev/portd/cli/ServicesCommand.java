@@ -1,5 +1,6 @@
 package dev.portd.cli;
 
+import dev.portd.Portd;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.portd.ports.ServiceNames;
@@ -79,7 +80,7 @@ public final class ServicesCommand implements Callable<Integer> {
         }
         if (found.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("portd services: nothing " + what + (protocol == null ? "" : " over " + protocol)
+            err.println(Portd.PREFIX + "nothing " + what + (protocol == null ? "" : " over " + protocol)
                     + (search == null ? "; try portd services --search " + query.strip() : ""));
             err.flush();
             return 2;

@@ -105,7 +105,7 @@ class LoadCommandTest {
             port = s.getLocalPort();
         }
         assertThat(run("load", "echo", "127.0.0.1:" + port, "-c", "1", "-d", "1s", "-w", "0")).isEqualTo(2);
-        assertThat(err.toString()).contains("portd load: no connection to 127.0.0.1:" + port
+        assertThat(err.toString()).contains("portd: no connection to 127.0.0.1:" + port
                 + " could be made: Connection refused");
     }
 }

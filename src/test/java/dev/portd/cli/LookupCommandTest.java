@@ -97,7 +97,7 @@ class LookupCommandTest {
         }
         Result r = run("lookup", "echo", "--host", "127.0.0.1", "--port", Integer.toString(closed));
         assertThat(r.code()).isEqualTo(Portd.REFUSED);
-        assertThat(r.err()).startsWith("portd lookup: cannot reach 127.0.0.1 port " + closed + ": ")
+        assertThat(r.err()).startsWith("portd: cannot reach 127.0.0.1 port " + closed + ": ")
                 .contains("is portd serving its portmapper there?").doesNotContain("Exception");
     }
 

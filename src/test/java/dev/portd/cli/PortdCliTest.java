@@ -70,7 +70,7 @@ class PortdCliTest {
 
     @Test
     void badOptionValuesExitTwo() {
-        assertThat(run("check", "--bind", "nowhere").err()).startsWith("--bind nowhere: not an IP address; use e.g. 127.0.0.1 or ::1");
+        assertThat(run("check", "--bind", "nowhere").err()).startsWith("portd: --bind nowhere: not an IP address; use e.g. 127.0.0.1 or ::1");
         assertThat(run("check", "--port-offset", "x").code()).isEqualTo(2);
         assertThat(run("check", "--transport", "carrier-pigeon").code()).isEqualTo(2);
         assertThat(run("frobnicate").code()).isEqualTo(2);
