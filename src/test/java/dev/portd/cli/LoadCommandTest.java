@@ -108,4 +108,24 @@ class LoadCommandTest {
         assertThat(err.toString()).contains("portd: no connection to 127.0.0.1:" + port
                 + " could be made: Connection refused");
     }
+
+    @Test
+    void connectionsClosedByTheTargetGetAHintAtTheLimits() throws Exception {
+        try (var server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        server.accept().close();   // what portd does past per_source or max_connections
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            closer.setDaemon(true);
+            closer.start();
+            assertThat(run("load", "idle", "127.0.0.1:" + server.getLocalPort(), "-c", "4", "-n", "4")).isZero();
+            assertThat(out.toString()).contains("  idle: closed by the target\n"
+                    + "hint       closed by the target: per_source, max_connections or idle_timeout on portd?; at most ");
+        }
+    }
 }
