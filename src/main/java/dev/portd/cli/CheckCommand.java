@@ -92,8 +92,8 @@ public final class CheckCommand implements Callable<Integer> {
         for (String w : warnings) {
             out.println("warning: " + w);
         }
-        out.println(config.source() + ": OK, " + config.services().size() + " services, " + planned.size()
-                + " listeners" + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warnings"));
+        out.println(config.source() + ": OK, " + Counted.of(config.services().size(), "service") + ", "
+                + Counted.of(planned.size(), "listener") + (warnings.isEmpty() ? "" : ", " + Counted.of(warnings.size(), "warning")));
         out.flush();
         return 0;
     }

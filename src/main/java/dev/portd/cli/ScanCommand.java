@@ -125,7 +125,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         try (PortScan scan = created) {
             SignalHandler previous = Signal.handle(new Signal("INT"), signal -> scan.stop());
-            try (ProgressBar progress = ProgressBar.startIfTerminal(err, scan)) {
+            try (ProgressBar progress = ProgressBar.start(err, scan)) {
                 scan.start().await();
             } finally {
                 Signal.handle(new Signal("INT"), previous);

@@ -59,8 +59,30 @@ class ScanCommandTest {
             ToolsCli r = ToolsCli.run("scan", "127.0.0.1", "-p", String.valueOf(open.getLocalPort()), "-o", "grepable");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).contains("Host: 127.0.0.1 ()\tPorts: " + open.getLocalPort() + "/open/tcp//");
-            assertThat(r.out()).startsWith("# portd ").containsPattern("(?m)^# Scanned 1 ports");
+            assertThat(r.out()).startsWith("# portd ").containsPattern("(?m)^# Scanned 1 port on 1 host");
         }
+    }
+
+    @Test
+    void hostsWithNothingOpenShareOneLinePerOutcome() throws Exception {
+        try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int p = open.getLocalPort();
+            ToolsCli r = ToolsCli.run("scan", "127.0.0.0/29", "-p", p + "," + closedPort() + "," + closedPort());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("portd scan report for 127.0.0.1\nPORT")
+                    .containsPattern("(?m)^" + p + "/tcp +open")
+                    .contains("\n7 hosts: all 3 ports closed\n")
+                    .doesNotContain("report for 127.0.0.2")
+                    .containsPattern("Scanned 24 ports on 8 hosts in [0-9.]+ s \\((epoll|nio)\\): 1 open, 23 closed, 0 filtered\n");
+        }
+    }
+
+    @Test
+    void longScanWithStderrNotATerminalPrintsAProgressLineEveryFiveSeconds() {
+        // 600 connects at 100 a second take at least 6 s: one line at 5 s, whatever the machine's speed
+        ToolsCli r = ToolsCli.run("scan", "127.0.0.1", "-p", "1-600", "--rate", "100");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).containsPattern("^portd: scanned [0-9,]+ of 600 ports \\(\\d+%\\), \\d+ open, [56] s\n");
     }
 
     @Test
