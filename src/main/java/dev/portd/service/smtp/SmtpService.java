@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +59,7 @@ final class SmtpService implements Service, Mailbox {
                 (int) Math.min(Integer.MAX_VALUE, positive(o, "max_errors", DEFAULT_MAX_ERRORS)),
                 o.duration("timeout").orElse(DEFAULT_TIMEOUT),
                 domains(o),
-                o.bool("starttls").orElse(true) ? tls(o, hostname) : null);
+                o.bool("starttls").orElse(true) ? tls(o, hostname, ctx.blocking()) : null);
         try {
             this.store = new MaildirStore(maildir, o.bool("durable").orElse(true), hostname, ctx.blocking(), ctx.clock());
         } catch (IOException e) {
@@ -98,26 +100,40 @@ final class SmtpService implements Service, Mailbox {
         return domains;
     }
 
-    private static SslContext tls(ServiceOptions o, String hostname) {
+    /**
+     * The STARTTLS context. A configured certificate is loaded now (a bad file is a config error);
+     * the self-signed one is made on the blocking executor, off the start path (making the key and
+     * loading BouncyCastle took about 1.5 s of every start): a STARTTLS that comes before it is ready
+     * waits for it in {@link SmtpSession#startTls}, without blocking its event loop.
+     */
+    private static CompletableFuture<SslContext> tls(ServiceOptions o, String hostname, Executor blocking) {
         Optional<Path> cert = o.path("tls_cert");
         Optional<Path> key = o.path("tls_key");
         if (cert.isPresent() != key.isPresent()) {
             throw new OptionException(cert.isPresent() ? "tls_key" : "tls_cert", "tls_cert and tls_key go together: give both or neither");
         }
-        try {
-            if (cert.isPresent()) {
-                for (Path p : List.of(cert.get(), key.get())) {
-                    if (!Files.isReadable(p)) {
-                        throw new OptionException(p == cert.get() ? "tls_cert" : "tls_key", "cannot read " + p);
-                    }
-                }
-                return SslContextBuilder.forServer(cert.get().toFile(), key.get().toFile()).build();
+        if (cert.isEmpty()) {
+            return CompletableFuture.supplyAsync(() -> selfSigned(hostname), blocking);
+        }
+        for (Path p : List.of(cert.get(), key.get())) {
+            if (!Files.isReadable(p)) {
+                throw new OptionException(p == cert.get() ? "tls_cert" : "tls_key", "cannot read " + p);
             }
+        }
+        try {
+            return CompletableFuture.completedFuture(SslContextBuilder.forServer(cert.get().toFile(), key.get().toFile()).build());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new OptionException("tls_cert", "cannot make a TLS context: " + e.getMessage());
+        }
+    }
+
+    private static SslContext selfSigned(String hostname) {
+        try {
             SmtpSelfSignedCertificate self = SmtpSelfSignedCertificate.make(hostname);
             log.info("smtp: STARTTLS with a self-signed certificate for {} (set tls_cert and tls_key for a real one)", hostname);
             return SslContextBuilder.forServer(self.key(), self.certificate()).build();
-        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
-            throw new OptionException("tls_cert", "cannot make a TLS context: " + e.getMessage());
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("smtp: cannot make the self-signed STARTTLS certificate: " + e.getMessage(), e);
         }
     }
 
