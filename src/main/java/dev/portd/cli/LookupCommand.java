@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
                 "  portd lookup echo                       where echo is served on this host",
                 "  portd lookup smtp --host mail.lan       ask another portd host",
                 "  portd lookup --all --json               every service of this host, as JSON",
-                "  portd lookup echo -p 40111              a host run with --port-offset 40000",
+                "  portd lookup echo -p 10111              a host run with --port-offset 10000",
                 "", "Exit codes: 0 found, 3 nothing registered under that name, 2 bad usage or the host cannot be asked."})
 public final class LookupCommand implements Callable<Integer> {
     /** Exit code when the host answers but serves nothing under that name. */

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
                 + "registry shipped inside portd, merged with /etc/services where it exists.", ""},
         footer = {"", "Examples:",
                 "  portd services 25              the names of port 25: smtp",
-                "  portd services http            the ports named http: 80/tcp, 80/udp, ...",
+                "  portd services http            the ports named http: 80/tcp, 80/sctp, ...",
                 "  portd services --search mail   every entry whose name or description mentions mail",
                 "  portd services 111 --json",
                 "", "Exit codes: 0 found, 2 nothing matched or bad usage."})
