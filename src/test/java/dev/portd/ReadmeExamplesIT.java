@@ -88,6 +88,27 @@ class ReadmeExamplesIT {
         assertThat(skipped).as("skipped examples, each with its reason").allMatch(s -> s.contains("  -- "));
     }
 
+    @Test
+    void commandsComeFromShBlocksWithTheirMarks() {
+        List<Example> found = examples(List.of("```", "portd who 1", "```", "```sh", "$ portd who 25   # exits 2",
+                "PROTO  STATE", "$ nmap 10.0.0.1   # (not run by the tests: another host)", "```", "```sh",
+                "# a comment", "./portd serve --port-offset 10000 &   # http on 10080", "```"));
+        assertThat(found).containsExactly(new Example(5, "portd who 25   # exits 2", null, 2),
+                new Example(7, "nmap 10.0.0.1   # (not run by the tests: another host)", "another host", 0),
+                new Example(11, "./portd serve --port-offset 10000 &   # http on 10080", null, 0));
+    }
+
+    @Test
+    void portsAndOffsetsMoveToThisPortdAndServeBecomesCheck() {
+        Set<Integer> ports = Set.of(7, 80, 8111);
+        assertThat(rewrite("./portd serve --port-offset 10000 &   # http on 10080", 21_000, ports))
+                .isEqualTo("./portd check --port-offset 21000");
+        assertThat(rewrite("curl -s http://127.0.0.1:18111/x && nc -N localhost 10007 -n 10000", 21_000, ports))
+                .isEqualTo("curl -s http://127.0.0.1:29111/x && nc -N localhost 21007 -n 10000");
+        assertThat(rewrite("portd scan 127.0.0.1 -p 20007,20013 --source 127.0.0.2-127.0.0.9", 21_000, ports))
+                .isEqualTo("portd scan 127.0.0.1 -p 21007,20013 --source 127.0.0.2-127.0.0.9");
+    }
+
     /** The commands of the {@code ```sh} blocks. */
     static List<Example> examples(List<String> readme) {
         List<Example> examples = new ArrayList<>();
