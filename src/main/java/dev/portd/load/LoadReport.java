@@ -104,8 +104,8 @@ public record LoadReport(
 
     /** The summary for a person. */
     public void print(PrintWriter out) {
-        out.printf(Locale.ROOT, "%s %s: %d connections, %d threads (%s), payload %d B, window %d%n", mode, target,
-                connections, threads, transport, payloadBytes, window);
+        out.printf(Locale.ROOT, "%s %s: %s, %s (%s), payload %d B, window %d%n", mode, target,
+                counted(connections, "connection"), counted(threads, "thread"), transport, payloadBytes, window);
         if (count != null) {
             out.printf(Locale.ROOT, "count      %,d %s in %.2f s%n", count,
                     Boolean.TRUE.equals(countReached) ? "done" : Boolean.TRUE.equals(interrupted)
@@ -126,7 +126,7 @@ public record LoadReport(
             out.printf(Locale.ROOT, "lost       %,d datagrams (%.3f%%)%n", lost, lossPercent);
         }
         if (open != null) {
-            out.printf(Locale.ROOT, "open       %,d connections held at the end%n", open);
+            out.printf(Locale.ROOT, "open       %s held at the end%n", counted(open, "connection"));
         }
         out.printf(Locale.ROOT, "errors     %,d%n", errors);
         errorsByKind.forEach((kind, n) -> out.printf(Locale.ROOT, "  %,9d  %s%n", n, kind));
@@ -137,6 +137,10 @@ public record LoadReport(
                 generatorCpuPercent, generatorMicrosPerOp == null ? ""
                         : String.format(Locale.ROOT, ", %.2f µs per op", generatorMicrosPerOp));
         out.flush();
+    }
+
+    private static String counted(long n, String noun) {
+        return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
     }
 
     static String time(double micros) {
