@@ -70,7 +70,9 @@ public record LoadReport(
      * idle_timeout an old one.
      */
     static String closedHint(Map<String, Long> errors, int peakOpen, int sourceAddresses) {
-        long closed = errors.entrySet().stream().filter(e -> e.getKey().contains("closed by the target"))
+        // a close with the client's bytes unread reaches the client as a reset
+        long closed = errors.entrySet().stream()
+                .filter(e -> e.getKey().contains("closed by the target") || e.getKey().contains("reset by peer"))
                 .mapToLong(Map.Entry::getValue).sum();
         if (closed == 0) {
             return null;

@@ -32,6 +32,12 @@ class LoadReportTest {
     }
 
     @Test
+    void resetsCountAsClosesToo() {
+        assertThat(LoadReport.closedHint(Map.of("io: Connection reset by peer", 2L), 3, 0))
+                .startsWith("closed by the target: per_source, max_connections or idle_timeout on portd?");
+    }
+
+    @Test
     void otherErrorsGetNoHint() {
         assertThat(LoadReport.closedHint(Map.of("echo: reply differs from what was sent", 3L), 300, 0)).isNull();
     }
