@@ -34,6 +34,10 @@ final class StreamPattern {
         }
     }
 
+    boolean released() {
+        return owned.refCnt() == 0;
+    }
+
     /** The byte at stream position p: a permutation of 0..250 (step 37), so neighbours differ. */
     static byte at(long p) {
         return (byte) ((p % PERIOD) * 37 % PERIOD);
