@@ -2,6 +2,8 @@ package dev.portd;
 
 import dev.portd.cli.CheckCommand;
 import dev.portd.cli.ExitCodes;
+import dev.portd.cli.HelpFooter;
+import dev.portd.cli.NearestName;
 import dev.portd.cli.LoadCommand;
 import dev.portd.cli.LookupCommand;
 import dev.portd.cli.ScanCommand;
@@ -16,12 +18,14 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code portd} command: the table of subcommands, and the one place where a result becomes an
  * exit code: 0 done, 1 internal error (a bug, logged with its stack trace), 2 refused (bad usage,
- * config or bind).
+ * config or bind), 130 interrupted (scan and load print their partial results first).
  */
 @Command(name = "portd", mixinStandardHelpOptions = true, version = "portd " + Portd.VERSION,
         description = {"Serves the Internet's well-known-port services and finds the others.", ""},
@@ -35,19 +39,27 @@ import picocli.CommandLine.Spec;
                 "  portd scan 127.0.0.1 -p -          which of the 65535 TCP ports are open",
                 "  portd who 80                       which process holds port 80",
                 "  portd services smtp                the ports named smtp, and their numbers",
-                "  portd load echo 127.0.0.1:10007    load an echo service: round trips/s, latency, errors"})
+                "  portd load echo 127.0.0.1:10007    load an echo service: round trips/s, latency, errors",
+                "", "Exit codes:",
+                "  0    done",
+                "  1    internal error (a bug; logged with its stack trace)",
+                "  2    refused: bad usage, config or bind (each problem listed)",
+                "  3    portd lookup: nothing registered under that name",
+                "  130  interrupted by Ctrl-C (scan and load print what they have so far)"})
 public final class Portd implements Runnable {
     public static final String VERSION = "0.1.0";
     public static final int OK = ExitCodes.OK;
     public static final int INTERNAL_ERROR = ExitCodes.INTERNAL_ERROR;
     public static final int REFUSED = ExitCodes.REFUSED;
+    public static final int INTERRUPTED = ExitCodes.INTERRUPTED;
+    public static final String PREFIX = ExitCodes.PREFIX;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new ParameterException(spec.commandLine(),
                 "give a command, e.g. portd serve (portd --help lists them)");
     }
 
@@ -60,6 +72,9 @@ public final class Portd implements Runnable {
         CommandLine cli = new CommandLine(new Portd());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setUsageHelpAutoWidth(true);
+        HelpFooter.install(cli);
+        cli.setParameterExceptionHandler(Portd::badUsage);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter w = commandLine.getErr();
             if (e instanceof ConfigException c) {
@@ -81,5 +96,32 @@ public final class Portd implements Runnable {
             return INTERNAL_ERROR;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Bad usage: one line saying what is wrong (with the nearest option or command when one was
+     * mistyped) and where the usage is, instead of the whole usage message.
+     */
+    static int badUsage(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(PREFIX + describe(e));
+        err.println("see `" + command.getCommandSpec().qualifiedName() + " --help`");
+        err.flush();
+        return REFUSED;
+    }
+
+    private static String describe(ParameterException e) {
+        if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            String what = first.startsWith("-") ? "unknown option " : u.getCommandLine().getSubcommands().isEmpty()
+                    ? "unexpected argument " : "unknown command ";
+            String near = first.startsWith("-")
+                    ? NearestName.of(first.replaceFirst("=.*", ""), u.getCommandLine().getCommandSpec().optionsMap().keySet())
+                    : NearestName.of(first, u.getCommandLine().getSubcommands().keySet());
+            return what + first + (near == null ? "" : "; did you mean " + near + "?");
+        }
+        String m = e.getMessage();
+        return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
     }
 }

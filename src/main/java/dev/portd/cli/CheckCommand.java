@@ -96,13 +96,9 @@ public final class CheckCommand implements Callable<Integer> {
         for (String w : warnings) {
             out.println("warning: " + w);
         }
-        out.println(config.source() + ": OK, " + count(config.services().size(), "service") + ", "
-                + count(planned.size(), "listener") + (warnings.isEmpty() ? "" : ", " + count(warnings.size(), "warning")));
+        out.println(config.source() + ": OK, " + Counted.of(config.services().size(), "service") + ", "
+                + Counted.of(planned.size(), "listener") + (warnings.isEmpty() ? "" : ", " + Counted.of(warnings.size(), "warning")));
         out.flush();
         return ExitCodes.OK;
-    }
-
-    static String count(int n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

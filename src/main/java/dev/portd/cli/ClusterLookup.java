@@ -1,7 +1,6 @@
 package dev.portd.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portd.Portd;
 import dev.portd.discovery.ClusterQuery;
 import dev.portd.service.ClusterView.Entry;
 import dev.portd.service.rpc.NamesClient;
@@ -58,11 +57,11 @@ final class ClusterLookup {
             first(now);
             query.watch(all -> changed(filter(all)), wait);
             awaitInterrupt();
-            return Portd.OK;
+            return ExitCodes.OK;
         } catch (IOException e) {
             err.println("portd lookup: " + e.getMessage());
             err.flush();
-            return Portd.REFUSED;
+            return ExitCodes.REFUSED;
         }
     }
 
@@ -80,13 +79,13 @@ final class ClusterLookup {
                 try {
                     Thread.sleep(HOST_POLL.toMillis());
                 } catch (InterruptedException e) {
-                    return Portd.OK;
+                    return ExitCodes.OK;
                 }
                 NamesClient.ClusterAnswer next = NamesClient.cluster(client, name);
                 changed(entries(next));
             }
         }
-        return Portd.OK;
+        return ExitCodes.OK;
     }
 
     private List<Entry> filter(List<Entry> all) {
@@ -126,7 +125,7 @@ final class ClusterLookup {
                     + source + ")");
         }
         err.flush();
-        return entries.isEmpty() ? LookupCommand.NOT_FOUND : Portd.OK;
+        return entries.isEmpty() ? LookupCommand.NOT_FOUND : ExitCodes.OK;
     }
 
     private static Map<String, Object> row(Entry e) {

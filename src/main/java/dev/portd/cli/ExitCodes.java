@@ -11,4 +11,8 @@ public final class ExitCodes {
     public static final int INTERNAL_ERROR = 1;
     /** Refused: bad usage, config or bind; each problem listed. */
     public static final int REFUSED = 2;
+    /** Stopped by SIGINT: 128 + 2, as shells report it; what was done so far is printed. */
+    public static final int INTERRUPTED = 130;
+    /** Every message portd itself prints to stderr starts with this. */
+    public static final String PREFIX = "portd: ";
 }

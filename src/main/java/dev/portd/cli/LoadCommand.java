@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code portd load}: the load generator for echo, discard, chargen, daytime and time services. */
 @Command(name = "load", mixinStandardHelpOptions = true,
@@ -39,10 +41,12 @@ import picocli.CommandLine.Spec;
                 "  portd load chargen 127.0.0.1:11019 --pattern lines  xinetd's chargen (another ring)",
                 "  portd load connect 127.0.0.1:10013 -c 8              daytime connections/s",
                 "  portd load connect 127.0.0.1:10007 --echo            connect, one echo, close",
-                "  portd load idle 127.0.0.1:10007 -c 50000 --source 127.0.0.2-127.0.0.9 -d 30s",
+                "  portd load idle 127.0.0.1:10007 -c 2000 --source 127.0.0.2-127.0.0.9   2000 held: 8 addresses "
+                        + "x portd's per_source 256 (raise per_source to hold more)",
                 "  portd load udp-echo 127.0.0.1:10007 -c 16 --json",
-                "", "Exit codes: 0 the run finished (errors are reported, not fatal), 2 bad usage or no "
-                + "connection could be made."})
+                "", "Ctrl-C stops the run and prints the report of what was done until then.",
+                "Exit codes: 0 the run finished (errors are reported, not fatal), 2 bad usage or no "
+                + "connection could be made, 130 stopped by Ctrl-C (the report covers the run until then)."})
 public final class LoadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -107,15 +111,18 @@ public final class LoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean live = !json && System.console() != null;
-        LoadReport report = LoadRun.execute(run, p -> {
-            if (live) {
-                err.printf(Locale.ROOT, "\r%-8s %5.0f s  %,12.0f ops/s  %,10.2f MB/s  %s errors %d  open %d   ",
-                        p.warmup() ? "warm-up" : "measure", p.elapsedSeconds(), p.opsPerSecond(), p.mbPerSecond(),
-                        Double.isNaN(p.p99Micros()) ? "" : String.format(Locale.ROOT, "p99 %.0f µs ", p.p99Micros()),
-                        p.errors(), p.open());
-                err.flush();
-            }
-        });
+        LoadRun load = LoadRun.prepare(run);
+        SignalHandler previous = Signal.handle(new Signal("INT"), signal -> load.interrupt());
+        LoadReport report;
+        try {
+            report = load.execute(p -> {
+                if (live) {
+                    progress(err, p);
+                }
+            });
+        } finally {
+            Signal.handle(new Signal("INT"), previous);
+        }
         if (live) {
             err.print("\r" + " ".repeat(100) + "\r");
             err.flush();
@@ -128,12 +135,25 @@ public final class LoadCommand implements Callable<Integer> {
         }
         if (report.ops() == 0 && report.errors() > 0 && report.errorsByKind().keySet().stream()
                 .allMatch(k -> k.startsWith("connect: "))) {
-            err.println("portd load: no connection to " + target + " could be made: "
+            err.println(ExitCodes.PREFIX + "no connection to " + target + " could be made: "
                     + report.errorsByKind().keySet().iterator().next().substring("connect: ".length()));
             err.flush();
             return 2;
         }
+        if (Boolean.TRUE.equals(report.interrupted())) {
+            err.println(ExitCodes.PREFIX + "load stopped by Ctrl-C; the report above covers the run until then");
+            err.flush();
+            return ExitCodes.INTERRUPTED;
+        }
         return 0;
+    }
+
+    private static void progress(PrintWriter err, LoadRun.Progress p) {
+        err.printf(Locale.ROOT, "\r%-8s %5.0f s  %,12.0f ops/s  %,10.2f MB/s  %s errors %d  open %d   ",
+                p.warmup() ? "warm-up" : "measure", p.elapsedSeconds(), p.opsPerSecond(), p.mbPerSecond(),
+                Double.isNaN(p.p99Micros()) ? "" : String.format(Locale.ROOT, "p99 %.0f µs ", p.p99Micros()),
+                p.errors(), p.open());
+        err.flush();
     }
 
     private LoadSpec spec() {

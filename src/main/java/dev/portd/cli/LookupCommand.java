@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
                 "  portd lookup echo                       where echo is served on this host",
                 "  portd lookup smtp --host mail.lan       ask another portd host",
                 "  portd lookup --all --json               every service of this host, as JSON",
-                "  portd lookup echo -p 40111              a host run with --port-offset 40000",
+                "  portd lookup echo -p 10111              a host run with --port-offset 10000",
                 "  portd lookup status --zookeeper zk:2181   rpc.statd on any host, via ZooKeeper",
                 "  portd lookup --all --watch              the cluster's changes, until Ctrl-C",
                 "", "Exit codes: 0 found, 3 nothing registered under that name, 2 bad usage or the host cannot be asked."})
@@ -172,7 +172,7 @@ public final class LookupCommand implements Callable<Integer> {
     }
 
     private static int fail(PrintWriter err, String message) {
-        err.println("portd lookup: " + message);
+        err.println(ExitCodes.PREFIX + message);
         err.flush();
         return ExitCodes.REFUSED;
     }

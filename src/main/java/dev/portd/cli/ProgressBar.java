@@ -10,29 +10,44 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A one-line progress bar on stderr, redrawn ten times a second, shown only when stderr is a
- * terminal: a pipe or a log file gets no control characters.
+ * Progress of a scan on stderr: on a terminal, a one-line bar redrawn ten times a second; elsewhere
+ * (a pipe, a log file, CI) a plain line every 5 s, so a long run shows it is alive without control
+ * characters, and a short one prints nothing.
  */
 final class ProgressBar implements AutoCloseable {
     private static final int WIDTH = 30;
+    static final long LINE_EVERY_SECONDS = 5;
     private final PrintWriter err;
     private final PortScan scan;
+    private final boolean terminal;
     private final ScheduledExecutorService timer;
 
-    private ProgressBar(PrintWriter err, PortScan scan) {
+    private ProgressBar(PrintWriter err, PortScan scan, boolean terminal) {
         this.err = err;
         this.scan = scan;
+        this.terminal = terminal;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "portd-progress");
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(this::draw, 100, 100, TimeUnit.MILLISECONDS);
+        if (terminal) {
+            timer.scheduleAtFixedRate(this::draw, 100, 100, TimeUnit.MILLISECONDS);
+        } else {
+            timer.scheduleAtFixedRate(this::line, LINE_EVERY_SECONDS, LINE_EVERY_SECONDS, TimeUnit.SECONDS);
+        }
     }
 
-    /** A running bar, or null (nothing to close) when stderr is not a terminal. */
-    static ProgressBar startIfTerminal(PrintWriter err, PortScan scan) {
-        return stderrIsTerminal() ? new ProgressBar(err, scan) : null;
+    /** Progress for this scan: a bar on a terminal, else a line every 5 s. */
+    static ProgressBar start(PrintWriter err, PortScan scan) {
+        return new ProgressBar(err, scan, stderrIsTerminal());
+    }
+
+    private void line() {
+        int done = scan.finished();
+        err.println(String.format(Locale.ROOT, "portd: scanned %,d of %,d ports (%.0f%%), %,d open, %.0f s",
+                done, scan.total(), 100.0 * done / scan.total(), scan.openSoFar(), scan.elapsedNanos() / 1e9));
+        err.flush();
     }
 
     /** Linux: file descriptor 2 links to a tty or pseudo-terminal device. */
@@ -62,7 +77,9 @@ final class ProgressBar implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        err.print("\r\033[K");   // erase the bar's line
-        err.flush();
+        if (terminal) {
+            err.print("\r\033[K");   // erase the bar's line
+            err.flush();
+        }
     }
 }

@@ -46,7 +46,7 @@ public final class ScanCommand implements Callable<Integer> {
     /** More in flight gain nothing even on loopback, and each live channel costs the GC. */
     static final int MAX_DEFAULT_CONCURRENCY = 4096;
     /** Exit code of a scan stopped by SIGINT: 128 + 2, as shells report it. */
-    static final int INTERRUPTED = 130;
+    static final int INTERRUPTED = ExitCodes.INTERRUPTED;
 
     @Spec
     CommandSpec spec;
@@ -125,7 +125,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         try (PortScan scan = created) {
             SignalHandler previous = Signal.handle(new Signal("INT"), signal -> scan.stop());
-            try (ProgressBar progress = ProgressBar.startIfTerminal(err, scan)) {
+            try (ProgressBar progress = ProgressBar.start(err, scan)) {
                 scan.start().await();
             } finally {
                 Signal.handle(new Signal("INT"), previous);

@@ -82,7 +82,7 @@ final class ScanOutput {
             }
             Map<String, Integer> byLabel = new LinkedHashMap<>();
             for (PortState s : PortState.values()) {
-                if (s != PortState.PENDING || counts.containsKey(s)) {
+                if ((s != PortState.PENDING && s != PortState.UNREACHABLE) || counts.containsKey(s)) {
                     byLabel.put(s.label(), counts.getOrDefault(s, 0));
                 }
             }
@@ -105,8 +105,17 @@ final class ScanOutput {
         return new Row(port, "tcp", state.label(), service, banner == null ? "" : banner.text());
     }
 
+    /**
+     * One block per host with an open port; with several hosts, those with nothing open share one
+     * line per outcome ("254 hosts: all 20 ports filtered") instead of a block each.
+     */
     private void table(List<HostReport> hosts, PrintWriter out) {
+        Map<String, Integer> nothingOpen = new LinkedHashMap<>();
         for (HostReport h : hosts) {
+            if (hosts.size() > 1 && h.counts().getOrDefault(PortState.OPEN.label(), 0) == 0) {
+                nothingOpen.merge(outcome(h.counts()), 1, Integer::sum);
+                continue;
+            }
             out.println("portd scan report for " + (h.name().isEmpty() ? h.address() : h.name() + " (" + h.address() + ")"));
             if (!h.ports().isEmpty()) {
                 boolean withBanners = !banners.isEmpty();
@@ -134,7 +143,30 @@ final class ScanOutput {
             }
             out.println();
         }
+        nothingOpen.forEach((outcome, n) -> out.println(Counted.of(n, "host") + ": " + outcome));
+        if (!nothingOpen.isEmpty()) {
+            out.println();
+        }
         out.println(summary(hosts));
+    }
+
+    /** "all 20 ports filtered", or "18 closed, 2 filtered". */
+    static String outcome(Map<String, Integer> counts) {
+        List<String> parts = new ArrayList<>();
+        int total = 0;
+        String only = "";
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            if (e.getValue() > 0) {
+                parts.add(e.getValue() + " " + e.getKey());
+                total += e.getValue();
+                only = e.getKey();
+            }
+        }
+        if (parts.size() > 1) {
+            return String.join(", ", parts);
+        }
+        return "all " + Counted.of(total, "port") + " " + only
+                + (only.equals(PortState.UNREACHABLE.label()) ? " (no route from this machine; nothing was sent)" : "");
     }
 
     private String summary(List<HostReport> hosts) {
@@ -142,13 +174,13 @@ final class ScanOutput {
         hosts.forEach(h -> h.counts().forEach((s, n) -> totals.merge(s, n, Integer::sum)));
         List<String> parts = new ArrayList<>();
         totals.forEach((s, n) -> {
-            if (n > 0 || !s.equals("error")) {
+            if (n > 0 || !(s.equals("error") || s.equals("unreachable"))) {
                 parts.add(n + " " + s);
             }
         });
-        return String.format(Locale.ROOT, "%s %d ports on %d %s in %.2f s (%s): %s",
-                scan.complete() ? "Scanned" : "Stopped after", scan.finished(), hosts.size(),
-                hosts.size() == 1 ? "host" : "hosts", scan.elapsedNanos() / 1e9, scan.transportName(),
+        return String.format(Locale.ROOT, "%s %d %s on %s in %.2f s (%s): %s",
+                scan.complete() ? "Scanned" : "Stopped after", scan.finished(), scan.finished() == 1 ? "port" : "ports",
+                Counted.of(hosts.size(), "host"), scan.elapsedNanos() / 1e9, scan.transportName(),
                 String.join(", ", parts));
     }
 

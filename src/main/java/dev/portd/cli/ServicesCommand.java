@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                 + "registry shipped inside portd, merged with /etc/services where it exists.", ""},
         footer = {"", "Examples:",
                 "  portd services 25              the names of port 25: smtp",
-                "  portd services http            the ports named http: 80/tcp, 80/udp, ...",
+                "  portd services http            the ports named http: 80/tcp, 80/sctp, ...",
                 "  portd services --search mail   every entry whose name or description mentions mail",
                 "  portd services 111 --json",
                 "", "Exit codes: 0 found, 2 nothing matched or bad usage."})
@@ -79,7 +79,7 @@ public final class ServicesCommand implements Callable<Integer> {
         }
         if (found.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("portd services: nothing " + what + (protocol == null ? "" : " over " + protocol)
+            err.println(ExitCodes.PREFIX + "nothing " + what + (protocol == null ? "" : " over " + protocol)
                     + (search == null ? "; try portd services --search " + query.strip() : ""));
             err.flush();
             return 2;

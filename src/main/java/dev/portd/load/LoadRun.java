@@ -54,6 +54,7 @@ public final class LoadRun {
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean stopped;
+    private volatile boolean interrupted;
 
     private LoadRun(LoadSpec spec) {
         this.spec = spec;
@@ -71,12 +72,30 @@ public final class LoadRun {
 
     /** Runs the spec to the end and reports; {@code progress} is called about once a second. */
     public static LoadReport execute(LoadSpec spec, Consumer<Progress> progress) throws InterruptedException {
-        LoadRun run = new LoadRun(spec);
+        return prepare(spec).execute(progress);
+    }
+
+    /** A run not started yet: {@link #execute(Consumer)} runs it, {@link #interrupt()} may end it early. */
+    public static LoadRun prepare(LoadSpec spec) {
+        return new LoadRun(spec);
+    }
+
+    /** Runs to the end (or to {@link #interrupt()}) and reports; then the run is over. */
+    public LoadReport execute(Consumer<Progress> progress) throws InterruptedException {
         try {
-            return run.go(progress);
+            return go(progress);
         } finally {
-            run.stop();
+            stop();
         }
+    }
+
+    /**
+     * Ends the run now (Ctrl-C), from any thread: the report covers what was done until then and
+     * says it was interrupted.
+     */
+    public void interrupt() {
+        interrupted = true;
+        done.countDown();
     }
 
     // ---- what handlers call, on their event loops ----
@@ -129,7 +148,7 @@ public final class LoadRun {
     }
 
     void opened() {
-        stats.open.incrementAndGet();
+        stats.opened();
     }
 
     void closed() {
@@ -214,7 +233,7 @@ public final class LoadRun {
         total.add(stats.latency.getIntervalHistogram(interval));
         boolean countReached = counting && finished.get() >= spec.count();
         return LoadReport.of(spec, transport.name(), finish.minus(begin), finish, total, stats, countReached,
-                (cpuEnd - cpuBegin) / 1e9);
+                (cpuEnd - cpuBegin) / 1e9, interrupted);
     }
 
     private Progress progress(boolean warmup, LoadStats.Snapshot d, Histogram h, double elapsed) {
@@ -307,5 +326,6 @@ public final class LoadRun {
         stopped = true;
         channels.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        pattern.release();   // no event loop runs any more: no write holds a slice of it
     }
 }

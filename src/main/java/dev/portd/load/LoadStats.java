@@ -18,6 +18,8 @@ final class LoadStats {
     final LongAdder errors = new LongAdder();
     final LongAdder lost = new LongAdder();
     final AtomicInteger open = new AtomicInteger();
+    /** The most connections open at one time. */
+    final AtomicInteger peakOpen = new AtomicInteger();
     /** Three significant digits: 100 µs is told from 100.1 µs, 1 s from 1.001 s. */
     final Recorder latency = new Recorder(3);
     private final Map<String, LongAdder> errorsByKind = new ConcurrentHashMap<>();
@@ -33,6 +35,10 @@ final class LoadStats {
         if (latencyNanos >= 0) {
             latency.recordValue(latencyNanos);
         }
+    }
+
+    void opened() {
+        peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
     }
 
     void error(String kind) {

@@ -12,6 +12,8 @@ import io.netty.buffer.Unpooled;
  */
 final class StreamPattern {
     static final int PERIOD = 251;
+    /** The buffer this pattern owns; {@link #bytes} is a shared view that handlers cannot release. */
+    private final ByteBuf owned;
     private final ByteBuf bytes;
 
     /** A pattern from which slices of up to {@code maxSlice} bytes can be taken. */
@@ -21,7 +23,19 @@ final class StreamPattern {
         for (int i = 0; i < length; i++) {
             buf.writeByte(at(i));
         }
+        owned = buf;
         bytes = Unpooled.unreleasableBuffer(buf.asReadOnly());
+    }
+
+    /** Frees the direct memory, once nothing writes from the pattern any more. */
+    void release() {
+        if (owned.refCnt() > 0) {
+            owned.release();
+        }
+    }
+
+    boolean released() {
+        return owned.refCnt() == 0;
     }
 
     /** The byte at stream position p: a permutation of 0..250 (step 37), so neighbours differ. */
@@ -29,7 +43,7 @@ final class StreamPattern {
         return (byte) ((p % PERIOD) * 37 % PERIOD);
     }
 
-    /** The {@code length} bytes from stream position {@code position}, shared and never freed. */
+    /** The {@code length} bytes from stream position {@code position}, shared until {@link #release()}. */
     ByteBuf slice(long position, int length) {
         return bytes.slice((int) (position % PERIOD), length);
     }

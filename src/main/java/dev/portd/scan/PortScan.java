@@ -55,6 +55,8 @@ public final class PortScan implements AutoCloseable {
     private final byte[] states;
     private final byte[] attempts;
     private final short[] localFailures;
+    /** Hosts this machine has no route to: their remaining ports are recorded without a connect. */
+    private final boolean[] unreachable;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
@@ -84,6 +86,7 @@ public final class PortScan implements AutoCloseable {
         this.states = new byte[total];
         this.attempts = new byte[total];
         this.localFailures = new short[total];
+        this.unreachable = new boolean[addresses.length];
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
         this.slotNanos = settings.rate() == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / settings.rate();
     }
@@ -181,12 +184,17 @@ public final class PortScan implements AutoCloseable {
     }
 
     private void launchNext(EventLoop loop) {
-        if (stopping) {
-            return;
-        }
-        int item = next.getAndIncrement();
-        if (item < total) {
-            attempt(loop, item);
+        while (!stopping) {
+            int item = next.getAndIncrement();
+            if (item >= total) {
+                return;
+            }
+            // a plain array read: a loop that misses another's write makes one more connect, which fails alike
+            if (!unreachable[item % addresses.length]) {
+                attempt(loop, item);
+                return;
+            }
+            record(item, PortState.UNREACHABLE);
         }
     }
 
@@ -278,6 +286,9 @@ public final class PortScan implements AutoCloseable {
                 channel.close();
             }
             PortState state = classify(failure);
+            if (state == PortState.UNREACHABLE) {
+                unreachable[item % addresses.length] = true;
+            }
             if (state == null && localFailures[item]++ < LOCAL_RETRY_LIMIT && !stopping) {
                 loop.schedule(() -> attempt(loop, item), LOCAL_RETRY_MILLIS, TimeUnit.MILLISECONDS);
                 return;
@@ -315,12 +326,24 @@ public final class PortScan implements AutoCloseable {
         channel.close();
     }
 
-    /** What a failed connect means; null for a local shortage worth retrying. */
+    /**
+     * What a failed connect means; null for a local shortage worth retrying. Only FILTERED is retried:
+     * "network is unreachable" (ENETUNREACH) comes from this machine's own routing table at once, and
+     * asking again, or for another port of that host, gets the same answer.
+     */
     static PortState classify(Throwable cause) {
+        String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+        // Netty's native transports throw ENETUNREACH as a NoRouteToHostException without a message,
+        // wrapped in one that adds the address (EHOSTUNREACH, an ICMP answer, carries "No route to
+        // host"); the JDK's NIO says it in words
+        Throwable raw = cause.getCause() != null ? cause.getCause() : cause;
+        if (message.contains("network is unreachable")
+                || (raw instanceof NoRouteToHostException && raw.getMessage() == null)) {
+            return PortState.UNREACHABLE;
+        }
         if (cause instanceof ConnectTimeoutException || cause instanceof NoRouteToHostException) {
             return PortState.FILTERED;
         }
-        String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
         if (message.contains("refused") || message.contains("reset by peer")) {
             return PortState.CLOSED;
         }

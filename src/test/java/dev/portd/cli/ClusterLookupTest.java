@@ -1,5 +1,6 @@
 package dev.portd.cli;
 
+import dev.portd.support.PortdCli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,8 +11,6 @@ import dev.portd.discovery.ClusterDiscovery;
 import dev.portd.config.DiscoveryConfig;
 import dev.portd.host.Host;
 import dev.portd.service.rpc.RpcClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -33,14 +32,8 @@ class ClusterLookupTest {
     static ClusterDiscovery alphaCluster;
     static ClusterDiscovery betaCluster;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Portd.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Result(code, out.toString(), err.toString());
+    static PortdCli run(String... args) {
+        return PortdCli.run(args);
     }
 
     static DiscoveryConfig config(String host) {
@@ -77,8 +70,8 @@ class ClusterLookupTest {
 
     @Test
     void aHostFindsAnotherHostsEchoFromItsCache() {
-        Result r = run("lookup", "echo", "-H", "127.0.0.1", "-p", betaPort());
-        assertThat(r.code()).isZero();
+        PortdCli r = run("lookup", "echo", "-H", "127.0.0.1", "-p", betaPort());
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("HOST   NAME  KIND  PROTO  ADDRESS    PORT")
                 .contains("alpha  echo  echo  tcp    127.0.0.1  " + alpha.tcpPort("echo") + "  -")
                 .contains("alpha  echo  echo  udp    127.0.0.1  " + alpha.udpPort("echo") + "  -");
@@ -86,19 +79,19 @@ class ClusterLookupTest {
 
     @Test
     void anRpcProgramOfAnotherHostIsFoundByNameAndByNumber() {
-        Result byNumber = run("lookup", "100024", "-H", "127.0.0.1", "-p", betaPort());
-        assertThat(byNumber.code()).isZero();
+        PortdCli byNumber = run("lookup", "100024", "-H", "127.0.0.1", "-p", betaPort());
+        assertThat(byNumber.exit()).isZero();
         assertThat(byNumber.out()).contains("alpha ").contains(" rpc ").contains("4045  100024 v1");
         String name = byNumber.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[1];
-        Result byName = run("lookup", name, "-H", "127.0.0.1", "-p", betaPort());
-        assertThat(byName.code()).isZero();
+        PortdCli byName = run("lookup", name, "-H", "127.0.0.1", "-p", betaPort());
+        assertThat(byName.exit()).isZero();
         assertThat(byName.out()).contains("4045  100024 v1");
     }
 
     @Test
     void zookeeperIsAskedDirectlyAsJson() throws Exception {
-        Result r = run("lookup", "--all", "--json", "--zookeeper", zk.getConnectString());
-        assertThat(r.code()).isZero();
+        PortdCli r = run("lookup", "--all", "--json", "--zookeeper", zk.getConnectString());
+        assertThat(r.exit()).isZero();
         JsonNode rows = new ObjectMapper().readTree(r.out());
         assertThat(rows.findValuesAsText("hostName")).contains("alpha", "beta");
         assertThat(rows.toString()).contains("\"program\":100024");
@@ -106,16 +99,16 @@ class ClusterLookupTest {
 
     @Test
     void nothingByThatNameInTheClusterExitsThree() {
-        Result r = run("lookup", "gopher", "--zookeeper", zk.getConnectString());
-        assertThat(r.code()).isEqualTo(LookupCommand.NOT_FOUND);
+        PortdCli r = run("lookup", "gopher", "--zookeeper", zk.getConnectString());
+        assertThat(r.exit()).isEqualTo(LookupCommand.NOT_FOUND);
         assertThat(r.err()).isEqualTo("gopher: nothing registered under this name in the cluster (ZooKeeper at "
                 + zk.getConnectString() + ")\n");
     }
 
     @Test
     void anEnsembleThatDoesNotAnswerIsAClearError() {
-        Result r = run("lookup", "echo", "--zookeeper", "127.0.0.1:1", "--timeout", "1s");
-        assertThat(r.code()).isEqualTo(Portd.REFUSED);
+        PortdCli r = run("lookup", "echo", "--zookeeper", "127.0.0.1:1", "--timeout", "1s");
+        assertThat(r.exit()).isEqualTo(Portd.REFUSED);
         assertThat(r.err()).isEqualTo("portd lookup: ZooKeeper at 127.0.0.1:1 did not answer within 1000 ms\n");
     }
 
@@ -128,8 +121,8 @@ class ClusterLookupTest {
             await().atMost(WAIT).until(() -> cluster.entries().size() == 4);
             own.stop();
             await().atMost(WAIT).until(cluster::stale);
-            Result r = run("lookup", "echo", "-H", "127.0.0.1", "-p", Integer.toString(gamma.tcpPort("portmapper")));
-            assertThat(r.code()).isZero();
+            PortdCli r = run("lookup", "echo", "-H", "127.0.0.1", "-p", Integer.toString(gamma.tcpPort("portmapper")));
+            assertThat(r.exit()).isZero();
             assertThat(r.out()).contains("gamma  echo  echo  tcp");
             assertThat(r.err()).startsWith("portd lookup: note: the host's ZooKeeper session is ")
                     .endsWith("; this answer comes from its cache and may be stale\n");

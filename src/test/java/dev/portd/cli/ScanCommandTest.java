@@ -1,5 +1,6 @@
 package dev.portd.cli;
 
+import dev.portd.support.PortdCli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +27,7 @@ class ScanCommandTest {
     void tableListsEveryStateOfAShortPortListWithNamesAndTotals() throws Exception {
         try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             int closed = closedPort();
-            ToolsCli r = ToolsCli.run("scan", "127.0.0.1", "-p", open.getLocalPort() + "," + closed);
+            PortdCli r = PortdCli.run("scan", "127.0.0.1", "-p", open.getLocalPort() + "," + closed);
             assertThat(r.exit()).isZero();
             assertThat(r.out()).startsWith("portd scan report for 127.0.0.1\nPORT");
             assertThat(r.out()).containsPattern("(?m)^" + open.getLocalPort() + "/tcp +open\\b");
@@ -40,7 +41,7 @@ class ScanCommandTest {
     void jsonCarriesTheSameData() throws Exception {
         try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             int closed = closedPort();
-            ToolsCli r = ToolsCli.run("scan", "localhost", "-p", open.getLocalPort() + "," + closed, "-o", "json");
+            PortdCli r = PortdCli.run("scan", "localhost", "-p", open.getLocalPort() + "," + closed, "-o", "json");
             assertThat(r.exit()).isZero();
             JsonNode doc = new ObjectMapper().readTree(r.out());
             assertThat(doc.get("complete").asBoolean()).isTrue();
@@ -57,11 +58,33 @@ class ScanCommandTest {
     @Test
     void grepableIsOneLinePerHostLikeNmapOG() throws Exception {
         try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            ToolsCli r = ToolsCli.run("scan", "127.0.0.1", "-p", String.valueOf(open.getLocalPort()), "-o", "grepable");
+            PortdCli r = PortdCli.run("scan", "127.0.0.1", "-p", String.valueOf(open.getLocalPort()), "-o", "grepable");
             assertThat(r.exit()).isZero();
             assertThat(r.out()).contains("Host: 127.0.0.1 ()\tPorts: " + open.getLocalPort() + "/open/tcp//");
-            assertThat(r.out()).startsWith("# portd ").containsPattern("(?m)^# Scanned 1 ports");
+            assertThat(r.out()).startsWith("# portd ").containsPattern("(?m)^# Scanned 1 port on 1 host");
         }
+    }
+
+    @Test
+    void hostsWithNothingOpenShareOneLinePerOutcome() throws Exception {
+        try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int p = open.getLocalPort();
+            PortdCli r = PortdCli.run("scan", "127.0.0.0/29", "-p", p + "," + closedPort() + "," + closedPort());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("portd scan report for 127.0.0.1\nPORT")
+                    .containsPattern("(?m)^" + p + "/tcp +open")
+                    .contains("\n7 hosts: all 3 ports closed\n")
+                    .doesNotContain("report for 127.0.0.2")
+                    .containsPattern("Scanned 24 ports on 8 hosts in [0-9.]+ s \\((epoll|nio)\\): 1 open, 23 closed, 0 filtered\n");
+        }
+    }
+
+    @Test
+    void longScanWithStderrNotATerminalPrintsAProgressLineEveryFiveSeconds() {
+        // 600 connects at 100 a second take at least 6 s: one line at 5 s, whatever the machine's speed
+        PortdCli r = PortdCli.run("scan", "127.0.0.1", "-p", "1-600", "--rate", "100");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).containsPattern("^portd: scanned [0-9,]+ of 600 ports \\(\\d+%\\), \\d+ open, [56] s\n");
     }
 
     @Test
@@ -69,7 +92,7 @@ class ScanCommandTest {
         try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             int p = open.getLocalPort();
             int low = Math.max(1, p - 50);
-            ToolsCli r = ToolsCli.run("scan", "127.0.0.1", "-p", low + "-" + (low + 100));
+            PortdCli r = PortdCli.run("scan", "127.0.0.1", "-p", low + "-" + (low + 100));
             assertThat(r.exit()).isZero();
             assertThat(r.out()).containsPattern("(?m)^" + p + "/tcp +open");
             assertThat(r.out()).containsPattern("Not shown: \\d+ closed");
@@ -97,7 +120,7 @@ class ScanCommandTest {
             }
             int echo = host.tcpPort("echo");
             int daytime = host.tcpPort("daytime");
-            ToolsCli r = ToolsCli.run("scan", "127.0.0.1", "-p", echo + "," + daytime + "," + ssh.getLocalPort(),
+            PortdCli r = PortdCli.run("scan", "127.0.0.1", "-p", echo + "," + daytime + "," + ssh.getLocalPort(),
                     "--banners", "--banner-wait", "300ms", "-o", "json");
             assertThat(r.exit()).as(r.err()).isZero();
             JsonNode ports = new ObjectMapper().readTree(r.out()).get("hosts").get(0).get("ports");
@@ -110,26 +133,26 @@ class ScanCommandTest {
 
     @Test
     void badUsageIsRefusedWithExitTwoAndAClearMessage() {
-        assertRefused(ToolsCli.run("scan", "127.0.0.1", "-p", "99999"), "port 99999 is outside 1-65535");
-        assertRefused(ToolsCli.run("scan", "127.0.0.1", "-p", "80", "--top", "10"), "give -p or --top, not both");
-        assertRefused(ToolsCli.run("scan", "127.0.0.1", "--top", "0"), "--top 0: give 1..65535");
-        assertRefused(ToolsCli.run("scan", "no-such-host.invalid"), "no such host");
-        assertRefused(ToolsCli.run("scan", "10.0.0.0/8"), "at most 65536 hosts");
-        assertRefused(ToolsCli.run("scan", "127.0.0.1", "-o", "xml"), "-o xml: give table, json or grepable");
-        assertRefused(ToolsCli.run("scan", "127.0.0.1", "--timeout", "soon"), "--timeout soon: give a duration");
-        assertRefused(ToolsCli.run("scan", "127.0.0.1", "--rate", "-1"), "--rate -1");
-        assertRefused(ToolsCli.run("scan", "127.0.0.1", "--transport", "carrier-pigeon"), "give auto, epoll, io_uring or nio");
-        assertRefused(ToolsCli.run("scan"), "TARGET");
+        assertRefused(PortdCli.run("scan", "127.0.0.1", "-p", "99999"), "port 99999 is outside 1-65535");
+        assertRefused(PortdCli.run("scan", "127.0.0.1", "-p", "80", "--top", "10"), "give -p or --top, not both");
+        assertRefused(PortdCli.run("scan", "127.0.0.1", "--top", "0"), "--top 0: give 1..65535");
+        assertRefused(PortdCli.run("scan", "no-such-host.invalid"), "no such host");
+        assertRefused(PortdCli.run("scan", "10.0.0.0/8"), "at most 65536 hosts");
+        assertRefused(PortdCli.run("scan", "127.0.0.1", "-o", "xml"), "-o xml: give table, json or grepable");
+        assertRefused(PortdCli.run("scan", "127.0.0.1", "--timeout", "soon"), "--timeout soon: give a duration");
+        assertRefused(PortdCli.run("scan", "127.0.0.1", "--rate", "-1"), "--rate -1");
+        assertRefused(PortdCli.run("scan", "127.0.0.1", "--transport", "carrier-pigeon"), "give auto, epoll, io_uring or nio");
+        assertRefused(PortdCli.run("scan"), "TARGET");
     }
 
-    private static void assertRefused(ToolsCli r, String message) {
+    private static void assertRefused(PortdCli r, String message) {
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains(message).doesNotContain("Exception");
     }
 
     @Test
     void helpShowsExamples() {
-        ToolsCli r = ToolsCli.run("scan", "--help");
+        PortdCli r = PortdCli.run("scan", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Examples:", "portd scan 127.0.0.1 -p -", "--rate");
     }

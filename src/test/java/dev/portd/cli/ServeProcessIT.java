@@ -8,6 +8,7 @@ import dev.portd.service.ServiceKinds;
 import dev.portd.ports.Privilege;
 import dev.portd.support.PortdProcess;
 import dev.portd.support.Shell;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,7 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code portd serve} and {@code portd check} as real processes, with real clients (nc). */
 class ServeProcessIT {
-    static final List<String> AS_NOBODY = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
+    /**
+     * Runs the command as {@code nobody} in a directory of its own: the default config's relative
+     * paths ({@code ./mail}, {@code ./public}) must not point into the checkout, which may be private
+     * (a 0700 clone) and is never nobody's to write.
+     */
+    static List<String> asNobody() throws IOException {
+        Path dir = Files.createTempDirectory("portd-nobody");
+        Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        return List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "env", "-C", dir.toString());
+    }
 
     /** How many listeners of the default config lie below the unprivileged port start. */
     static int privilegedListeners(int start) {
@@ -85,7 +95,7 @@ class ServeProcessIT {
             Files.writeString(config, "[services.echo]\nport = " + port + "\nprotocols = [\"tcp\"]\n");
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            try (PortdProcess portd = PortdProcess.start(AS_NOBODY, PortdProcess.worldReadableJar(),
+            try (PortdProcess portd = PortdProcess.start(asNobody(), PortdProcess.worldReadableJar(),
                     "serve", "--config", config.toString(), "--bind", "127.0.0.1")) {
                 assertThat(portd.exitCode()).isEqualTo(2);
                 assertThat(portd.err()).contains("address in use: held by a process of user root that this user "
@@ -99,7 +109,7 @@ class ServeProcessIT {
         assumeTrue(Shell.isRoot() && Shell.has("setpriv"), "needs root to run portd as nobody");
         int start = Privilege.unprivilegedPortStart().orElse(1024);
         assumeTrue(start > 37, "this machine lets anyone bind ports from " + start);
-        try (PortdProcess portd = PortdProcess.start(AS_NOBODY, PortdProcess.worldReadableJar(), "serve", "--bind", "127.0.0.1")) {
+        try (PortdProcess portd = PortdProcess.start(asNobody(), PortdProcess.worldReadableJar(), "serve", "--bind", "127.0.0.1")) {
             assertThat(portd.exitCode()).isEqualTo(2);
             String err = portd.err();
             assertThat(err.lines().filter(l -> l.contains("permission denied"))).hasSize(privilegedListeners(start));

@@ -1,5 +1,6 @@
 package dev.portd.cli;
 
+import dev.portd.support.PortdCli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,7 @@ class WhoCommandTest {
     void findsTheListenerThisTestOpenedWithItsPid() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             int port = listener.getLocalPort();
-            ToolsCli r = ToolsCli.run("who", String.valueOf(port));
+            PortdCli r = PortdCli.run("who", String.valueOf(port));
             assertThat(r.exit()).isZero();
             assertThat(r.out()).startsWith("PROTO  STATE   LOCAL");
             assertThat(r.out()).containsPattern("(?m)^tcp +LISTEN +127\\.0\\.0\\.1:" + port + " +\\* +" + MY_PID + " +\\S+ +.*java");
@@ -29,8 +30,8 @@ class WhoCommandTest {
     void listsUdpSocketsAndFiltersByProtocol() throws Exception {
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             int port = udp.getLocalPort();
-            assertThat(ToolsCli.run("who", String.valueOf(port)).out()).containsPattern("(?m)^udp +UNCONN +127\\.0\\.0\\.1:" + port);
-            assertThat(ToolsCli.run("who", String.valueOf(port), "--tcp").out()).contains("nothing listens on port " + port + " (tcp)");
+            assertThat(PortdCli.run("who", String.valueOf(port)).out()).containsPattern("(?m)^udp +UNCONN +127\\.0\\.0\\.1:" + port);
+            assertThat(PortdCli.run("who", String.valueOf(port), "--tcp").out()).contains("nothing listens on port " + port + " (tcp)");
         }
     }
 
@@ -40,8 +41,8 @@ class WhoCommandTest {
              Socket client = new Socket("127.0.0.1", listener.getLocalPort());
              Socket served = listener.accept()) {
             int port = listener.getLocalPort();
-            assertThat(ToolsCli.run("who", String.valueOf(port)).out()).doesNotContain("ESTABLISHED");
-            ToolsCli all = ToolsCli.run("who", String.valueOf(port), "--all");
+            assertThat(PortdCli.run("who", String.valueOf(port)).out()).doesNotContain("ESTABLISHED");
+            PortdCli all = PortdCli.run("who", String.valueOf(port), "--all");
             assertThat(all.out()).containsPattern("(?m)^tcp +ESTABLISHED +127\\.0\\.0\\.1:" + port
                     + " +127\\.0\\.0\\.1:" + client.getLocalPort() + " +" + MY_PID);
         }
@@ -50,7 +51,7 @@ class WhoCommandTest {
     @Test
     void jsonCarriesPidAndCommand() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("::1"))) {
-            ToolsCli r = ToolsCli.run("who", String.valueOf(listener.getLocalPort()), "--json");
+            PortdCli r = PortdCli.run("who", String.valueOf(listener.getLocalPort()), "--json");
             JsonNode socket = new ObjectMapper().readTree(r.out()).get("sockets").get(0);
             assertThat(socket.get("local").asText()).isEqualTo("[::1]");
             assertThat(socket.get("pid").asLong()).isEqualTo(MY_PID);
@@ -64,10 +65,10 @@ class WhoCommandTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             free = s.getLocalPort();
         }
-        ToolsCli none = ToolsCli.run("who", String.valueOf(free), "--tcp");
+        PortdCli none = PortdCli.run("who", String.valueOf(free), "--tcp");
         assertThat(none.exit()).isZero();
         assertThat(none.out()).isEqualTo("nothing listens on port " + free + " (tcp)\n");
-        ToolsCli bad = ToolsCli.run("who", "70000");
+        PortdCli bad = PortdCli.run("who", "70000");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("port 70000 is outside 1-65535");
     }

@@ -78,7 +78,7 @@ class ConfigInputTest {
                 """);
         PortdCli r = PortdCli.run("check", "--config", file.toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains(file + ":1: service: unknown key; did you mean services? allowed here: host, services")
+        assertThat(r.err()).contains(file + ":1: service: unknown key; did you mean services? allowed here: discovery, host, services")
                 .contains(file + ":5: services.daytime.prot: unknown key; did you mean port?")
                 .contains(file + ":6: services.daytime.kind = \"daytyme\": unknown kind; did you mean \"daytime\"?");
     }
@@ -88,7 +88,7 @@ class ConfigInputTest {
         for (String offset : List.of("-5", "-7", "-20")) {
             PortdCli r = PortdCli.run("check", "--port-offset", offset);
             assertThat(r.exit()).isEqualTo(2);
-            assertThat(r.err()).startsWith("--port-offset " + offset + ": must be 0 or more");
+            assertThat(r.err()).startsWith("portd: --port-offset " + offset + ": must be 0 or more");
         }
     }
 }

@@ -149,5 +149,8 @@ class PortScanTest {
         assertThat(PortScan.classify(new ConnectException("connect(..) failed: No route to host"))).isEqualTo(PortState.FILTERED);
         assertThat(PortScan.classify(new ConnectException("connect(..) failed: Cannot assign requested address"))).isNull();
         assertThat(PortScan.classify(new IOException("something else"))).isEqualTo(PortState.ERROR);
+        // ENETUNREACH: this machine has no route; final, never retried (epoll wraps a message-less exception, NIO says it)
+        assertThat(PortScan.classify(new java.net.NoRouteToHostException())).isEqualTo(PortState.UNREACHABLE);
+        assertThat(PortScan.classify(new ConnectException("Network is unreachable"))).isEqualTo(PortState.UNREACHABLE);
     }
 }

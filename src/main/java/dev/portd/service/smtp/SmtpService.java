@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +75,7 @@ public final class SmtpService implements Service, Mailbox {
         this.maildir = o.get(MAILDIR).toAbsolutePath().normalize();
         String hostname = o.find(HOSTNAME).orElseGet(SmtpService::machineName);
         this.settings = new SmtpSettings(hostname, o.get(MAX_MESSAGE_BYTES), o.get(MAX_RECIPIENTS),
-                o.get(MAX_ERRORS), o.get(TIMEOUT), domains(o), o.get(STARTTLS) ? tls(o, hostname) : null);
+                o.get(MAX_ERRORS), o.get(TIMEOUT), domains(o), o.get(STARTTLS) ? tls(o, hostname, ctx.blocking()) : null);
         try {
             this.store = new MaildirStore(maildir, o.get(DURABLE), hostname, ctx.blocking(), ctx.clock());
         } catch (IOException e) {
@@ -144,17 +146,33 @@ public final class SmtpService implements Service, Mailbox {
         return domains;
     }
 
-    private static SslContext tls(ServiceOptions o, String hostname) {
+    /**
+     * The STARTTLS context. A configured certificate is loaded now (the kind's check has loaded it
+     * once already); the self-signed one is made on the blocking executor, off the start path
+     * (making the key and loading BouncyCastle took about 1.5 s of every start): a STARTTLS that
+     * comes before it is ready waits for it in {@link SmtpSession#startTls}, without blocking its
+     * event loop.
+     */
+    private static CompletableFuture<SslContext> tls(ServiceOptions o, String hostname, Executor blocking) {
         Optional<Path> cert = o.find(TLS_CERT);
+        if (cert.isEmpty()) {
+            return CompletableFuture.supplyAsync(() -> selfSigned(hostname), blocking);
+        }
         try {
-            if (cert.isPresent()) {
-                return SslContextBuilder.forServer(cert.get().toFile(), o.get(TLS_KEY).toFile()).build();
-            }
+            return CompletableFuture.completedFuture(SslContextBuilder.forServer(cert.get().toFile(),
+                    o.get(TLS_KEY).toFile()).build());
+        } catch (IOException | IllegalArgumentException e) {   // the files changed since the check
+            throw new OptionException(TLS_CERT.key(), "cannot make a TLS context: " + e.getMessage());
+        }
+    }
+
+    private static SslContext selfSigned(String hostname) {
+        try {
             SmtpSelfSignedCertificate self = SmtpSelfSignedCertificate.make(hostname);
             log.info("smtp: STARTTLS with a self-signed certificate for {} (set tls_cert and tls_key for a real one)", hostname);
             return SslContextBuilder.forServer(self.key(), self.certificate()).build();
-        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
-            throw new OptionException(TLS_CERT.key(), "cannot make a TLS context: " + e.getMessage());
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("smtp: cannot make the self-signed STARTTLS certificate: " + e.getMessage(), e);
         }
     }
 

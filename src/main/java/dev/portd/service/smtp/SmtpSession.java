@@ -7,8 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsyncMapping;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.NetUtil;
 import java.net.Inet6Address;
@@ -138,8 +140,21 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         discardWaiting();
         decoder.discardBuffered();   // plaintext pipelined after STARTTLS never reaches a command
         ctx.flush();
-        SslHandler ssl = new SslHandler(settings.tls().newEngine(ctx.alloc()), true);   // 220 leaves in clear
-        ctx.pipeline().addBefore(ctx.executor(), ctx.pipeline().context(decoder).name(), "smtp-tls", ssl);
+        // Netty's SniHandler holds the client's hello until the context is ready (a self-signed one
+        // may still be in the making just after start), then puts the SslHandler in its place; the
+        // 220 below leaves in clear as it passes outbound
+        AsyncMapping<String, SslContext> context = (serverName, promise) -> {
+            settings.tls().whenComplete((c, e) -> {
+                if (e != null) {
+                    promise.tryFailure(e);
+                } else {
+                    promise.trySuccess(c);
+                }
+            });
+            return promise;
+        };
+        ctx.pipeline().addBefore(ctx.executor(), ctx.pipeline().context(decoder).name(), "smtp-tls",
+                new SniHandler(context));
         reply(220, "2.0.0", "Ready to start TLS");
         ctx.flush();
         tls = true;
