@@ -224,6 +224,9 @@ public final class ConfigLoader {
         }
         int port = common.containsKey("port") ? get(common, CommonOptions.PORT)
                 : defaults.freePorts() ? 0 : kind.defaultPort();
+        if (!common.containsKey("port") && kind.defaultPort() == 0 && !defaults.freePorts()) {
+            problem(at + ".port", node, "is required: a " + kind.name() + " service has no well-known port");
+        }
         Set<Protocol> protocols = kind.protocols();
         if (common.containsKey("protocols")) {
             protocols = protocols(get(common, CommonOptions.PROTOCOLS), node.get("protocols"), at, kind);

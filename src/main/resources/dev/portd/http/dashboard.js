@@ -74,6 +74,9 @@
       if (body.rows[i] !== row) body.insertBefore(row, body.rows[i] || null);
       const c = row.cells;
       c[0].replaceChildren(el('span', 'name', s.name), el('span', 'kind', s.kind));
+      const figures = Object.entries(s.figures || {});
+      if (figures.length) c[0].append(el('span', 'sub', figures.map(([k, v]) =>
+        k.replace(/_/g, ' ') + ' ' + (k.startsWith('bytes') ? bytes(v) : count(v))).join(' · ')));
       c[1].replaceChildren(...s.listeners.map((l) => {
         const chip = el('span', 'chip');
         chip.append(el('b', '', l.protocol), ' ' + address(l.address) + ':' + l.port);
