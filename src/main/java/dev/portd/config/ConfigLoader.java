@@ -227,7 +227,9 @@ public final class ConfigLoader {
         if (!common.containsKey("port") && kind.defaultPort() == 0 && !defaults.freePorts()) {
             problem(at + ".port", node, "is required: a " + kind.name() + " service has no well-known port");
         }
-        Set<Protocol> protocols = kind.protocols();
+        // a kind without a well-known port (exec, forward) serves TCP unless protocols says otherwise
+        Set<Protocol> protocols = kind.defaultPort() == 0 && kind.protocols().contains(Protocol.TCP)
+                ? Set.of(Protocol.TCP) : kind.protocols();
         if (common.containsKey("protocols")) {
             protocols = protocols(get(common, CommonOptions.PROTOCOLS), node.get("protocols"), at, kind);
         }
@@ -255,6 +257,9 @@ public final class ConfigLoader {
         unknownKeys(node, at, options.stream().map(Option::key).toList());
         for (Option<?> o : options) {
             JsonNode value = node.get(o.key());
+            if (value == null && o.isRequired()) {
+                problem(at + "." + o.key(), node, "is required: " + o.meaning());
+            }
             if (value == null || o == CommonOptions.KIND) {
                 continue;
             }

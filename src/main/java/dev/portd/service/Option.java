@@ -134,6 +134,16 @@ public final class Option<T> {
         return new Option<>(key, type, defaultValue, text, min, max, choices, meaning);
     }
 
+    /** The same option, which a config must write: {@code to} of a forward, {@code command} of an exec. */
+    public Option<T> required() {
+        return new Option<>(key, type, defaultValue, "required", min, max, choices, meaning);
+    }
+
+    /** Whether a config must write this key. */
+    public boolean isRequired() {
+        return "required".equals(defaultText);
+    }
+
     public String key() {
         return key;
     }

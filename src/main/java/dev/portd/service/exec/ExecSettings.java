@@ -15,7 +15,8 @@ import java.util.Optional;
 /** The exec kind's options, their checks against the world, and the argv and environment they make. */
 final class ExecSettings {
     static final Option<List<String>> COMMAND = Option.strings("command",
-            "the program and its arguments, argv[0] an absolute path (required)");
+            "the program and its arguments, argv[0] an absolute path, e.g. [\"/usr/bin/git\", \"daemon\", \"--inetd\"]")
+            .required();
     static final Option<String> USER = Option.string("user", null,
             "run the program as this user (through setpriv); another user than portd's needs root")
             .defaultText("portd's own");
@@ -40,9 +41,7 @@ final class ExecSettings {
 
     static void check(ServiceOptions options, KindCheck.Problems problems) {
         List<String> command = options.get(COMMAND);
-        if (command.isEmpty()) {
-            problems.add(COMMAND, "is required: the program to run, e.g. command = [\"/usr/bin/git\", \"daemon\", \"--inetd\"]");
-        } else {
+        if (!command.isEmpty()) {
             Path program = Path.of(command.get(0));
             if (!program.isAbsolute()) {
                 problems.add(COMMAND, "\"" + program + "\" must be an absolute path, e.g. \"/usr/bin/" + program + "\"");

@@ -37,7 +37,7 @@ public final class ForwardService implements Service, ServiceFigures {
     private static final Logger log = LoggerFactory.getLogger(ForwardService.class);
 
     static final Option<HostPort> TO = Option.hostPort("to",
-            "where to relay: \"host:port\" or \"[v6]:port\" (required)");
+            "where to relay, \"host:port\" or \"[v6]:port\", e.g. to = \"127.0.0.1:80\"").required();
     static final Option<Duration> CONNECT_TIMEOUT = Option.duration("connect_timeout", Duration.ofMillis(100),
             Duration.ofMinutes(5), Duration.ofSeconds(5), "a client is closed when upstream has not accepted by then");
     static final Option<Duration> UDP_IDLE_TIMEOUT = Option.duration("udp_idle_timeout", Duration.ofSeconds(1),
@@ -68,11 +68,8 @@ public final class ForwardService implements Service, ServiceFigures {
         this.resolved = literal == null ? null : new InetSocketAddress(literal, to.port());
     }
 
-    /** {@code to} is required; a name that does not resolve now is only a warning (it may later). */
+    /** Nothing beyond the types: a name that does not resolve now may later; it is looked up at start. */
     public static void check(ServiceOptions options, KindCheck.Problems problems) {
-        if (!options.isSet(TO)) {
-            problems.add(TO, "is required: where to relay, e.g. to = \"127.0.0.1:80\"");
-        }
     }
 
     @Override

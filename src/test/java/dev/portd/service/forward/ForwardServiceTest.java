@@ -259,7 +259,7 @@ class ForwardServiceTest {
         PortdCli r = PortdCli.run("check", "-c", config.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains(
-                "services.a.to", "is required: where to relay, e.g. to = \"127.0.0.1:80\"",
+                "services.a.to", "is required: where to relay, \"host:port\" or \"[v6]:port\", e.g. to = \"127.0.0.1:80\"",
                 "services.b.to = \"::1:80\": \"::1:80\" is not host:port: write host:port",
                 "services.c.port", "is required: a forward service has no well-known port");
     }
