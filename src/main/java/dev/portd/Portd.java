@@ -1,6 +1,7 @@
 package dev.portd;
 
 import dev.portd.cli.CheckCommand;
+import dev.portd.cli.ImportCommand;
 import dev.portd.cli.ExitCodes;
 import dev.portd.cli.LoadCommand;
 import dev.portd.cli.LookupCommand;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "portd", mixinStandardHelpOptions = true, version = "portd " + Portd.VERSION,
         description = {"Serves the Internet's well-known-port services and finds the others.", ""},
         subcommands = {ServeCommand.class, CheckCommand.class, LookupCommand.class, ScanCommand.class,
-                WhoCommand.class, ServicesCommand.class, LoadCommand.class, CommandLine.HelpCommand.class},
+                WhoCommand.class, ServicesCommand.class, LoadCommand.class, ImportCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  portd serve                        serve config/portd.toml (needs root for ports < 1024)",
                 "  portd serve --port-offset 10000    the same on 10007, 10009, ... as any user",
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
                 "  portd scan 127.0.0.1 -p -          which of the 65535 TCP ports are open",
                 "  portd who 80                       which process holds port 80",
                 "  portd services smtp                the ports named smtp, and their numbers",
-                "  portd load echo 127.0.0.1:10007    load an echo service: round trips/s, latency, errors"})
+                "  portd load echo 127.0.0.1:10007    load an echo service: round trips/s, latency, errors",
+                "  portd import xinetd /etc/xinetd.d  an xinetd config as portd's TOML"})
 public final class Portd implements Runnable {
     public static final String VERSION = "0.1.0";
     public static final int OK = ExitCodes.OK;
