@@ -1,6 +1,7 @@
 package dev.portd;
 
 import dev.portd.cli.CheckCommand;
+import dev.portd.cli.ImportCommand;
 import dev.portd.cli.ExitCodes;
 import dev.portd.cli.HelpFooter;
 import dev.portd.cli.NearestName;
@@ -30,7 +31,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "portd", mixinStandardHelpOptions = true, version = "portd " + Portd.VERSION,
         description = {"Serves the Internet's well-known-port services and finds the others.", ""},
         subcommands = {ServeCommand.class, CheckCommand.class, LookupCommand.class, ScanCommand.class,
-                WhoCommand.class, ServicesCommand.class, LoadCommand.class, CommandLine.HelpCommand.class},
+                WhoCommand.class, ServicesCommand.class, LoadCommand.class, ImportCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  portd serve                        serve config/portd.toml (needs root for ports < 1024)",
                 "  portd serve --port-offset 10000    the same on 10007, 10009, ... as any user",
@@ -40,6 +42,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "  portd who 80                       which process holds port 80",
                 "  portd services smtp                the ports named smtp, and their numbers",
                 "  portd load echo 127.0.0.1:10007    load an echo service: round trips/s, latency, errors",
+                "  portd import xinetd /etc/xinetd.d  an xinetd config as portd's TOML",
                 "", "Exit codes:",
                 "  0    done",
                 "  1    internal error (a bug; logged with its stack trace)",

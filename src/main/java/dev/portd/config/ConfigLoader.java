@@ -230,7 +230,12 @@ public final class ConfigLoader {
         }
         int port = common.containsKey("port") ? get(common, CommonOptions.PORT)
                 : defaults.freePorts() ? 0 : kind.defaultPort();
-        Set<Protocol> protocols = kind.protocols();
+        if (!common.containsKey("port") && kind.defaultPort() == 0 && !defaults.freePorts()) {
+            problem(at + ".port", node, "is required: a " + kind.name() + " service has no well-known port");
+        }
+        // a kind without a well-known port (exec, forward) serves TCP unless protocols says otherwise
+        Set<Protocol> protocols = kind.defaultPort() == 0 && kind.protocols().contains(Protocol.TCP)
+                ? Set.of(Protocol.TCP) : kind.protocols();
         if (common.containsKey("protocols")) {
             protocols = protocols(get(common, CommonOptions.PROTOCOLS), node.get("protocols"), at, kind);
         }
@@ -258,6 +263,9 @@ public final class ConfigLoader {
         unknownKeys(node, at, options.stream().map(Option::key).toList());
         for (Option<?> o : options) {
             JsonNode value = node.get(o.key());
+            if (value == null && o.isRequired()) {
+                problem(at + "." + o.key(), node, "is required: " + o.meaning());
+            }
             if (value == null || o == CommonOptions.KIND) {
                 continue;
             }

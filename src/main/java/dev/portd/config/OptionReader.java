@@ -2,6 +2,7 @@ package dev.portd.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portd.ports.Cidr;
+import dev.portd.ports.HostPort;
 import dev.portd.ports.Protocol;
 import dev.portd.service.Option;
 import io.netty.util.NetUtil;
@@ -9,7 +10,10 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +50,8 @@ public final class OptionReader {
             case STRINGS, PROTOCOLS -> strings(node);
             case ADDRESSES -> addresses(node, option);
             case RANGES -> ranges(node);
+            case HOST_PORT -> hostPort(node);
+            case TABLE -> table(node);
         };
         if (value instanceof Read refused) {
             return refused;
@@ -168,6 +174,32 @@ public final class OptionReader {
         return List.copyOf(result);
     }
 
+    private static Object hostPort(JsonNode node) {
+        if (!node.isTextual()) {
+            return null;
+        }
+        try {
+            return HostPort.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            return Read.refused(e.getMessage());
+        }
+    }
+
+    /** A TOML table whose values are all strings, in the order written; null for anything else. */
+    private static Object table(JsonNode node) {
+        if (!node.isObject()) {
+            return null;
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!e.getValue().isTextual()) {
+                return Read.refused(e.getKey() + " = " + e.getValue() + ": every value must be a string");
+            }
+            result.put(e.getKey(), e.getValue().asText());
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
     /** What a value of this option must be, e.g. {@code an integer 1..65535}. */
     public static String rule(Option<?> o) {
         return switch (o.type()) {
@@ -183,6 +215,8 @@ public final class OptionReader {
             case ADDRESSES -> "an IP address or a list of them, e.g. \"127.0.0.1\" or [\"127.0.0.1\", \"::1\"]";
             case RANGES -> "a list of addresses or CIDR ranges, e.g. [\"10.0.0.0/8\", \"::1\"]";
             case PROTOCOLS -> "a list of \"tcp\" and \"udp\", e.g. [\"tcp\", \"udp\"]";
+            case HOST_PORT -> "host:port, e.g. \"127.0.0.1:80\", \"example.org:80\" or \"[::1]:80\"";
+            case TABLE -> "a table of strings, e.g. { LANG = \"C.UTF-8\" }";
         };
     }
 
@@ -200,6 +234,7 @@ public final class OptionReader {
             case DURATION -> "\"" + Durations.format((Duration) d) + "\"";
             case STRING, CHOICE, PATH -> "\"" + d + "\"";
             case STRINGS, ADDRESSES, RANGES, PROTOCOLS -> ((List<?>) d).isEmpty() ? "none" : d.toString();
+            case TABLE -> ((Map<?, ?>) d).isEmpty() ? "none" : d.toString();
             default -> String.valueOf(d);
         };
     }

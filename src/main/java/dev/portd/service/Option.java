@@ -1,10 +1,12 @@
 package dev.portd.service;
 
 import dev.portd.ports.Cidr;
+import dev.portd.ports.HostPort;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,7 +44,11 @@ public final class Option<T> {
         /** a list of addresses or CIDR ranges */
         RANGES,
         /** a list of "tcp" and "udp" */
-        PROTOCOLS
+        PROTOCOLS,
+        /** "host:port" or "[v6]:port", read as a {@link dev.portd.ports.HostPort} */
+        HOST_PORT,
+        /** a table of string values, e.g. {@code { LANG = "C.UTF-8" }}, read as a {@code Map<String, String>} */
+        TABLE
     }
 
     private final String key;
@@ -112,12 +118,30 @@ public final class Option<T> {
         return new Option<>(key, Type.PROTOCOLS, null, null, 0, 0, List.of("tcp", "udp"), meaning);
     }
 
+    public static Option<HostPort> hostPort(String key, String meaning) {
+        return new Option<>(key, Type.HOST_PORT, null, null, 0, 0, List.of(), meaning);
+    }
+
+    public static Option<Map<String, String>> table(String key, String meaning) {
+        return new Option<>(key, Type.TABLE, Map.of(), null, 0, 0, List.of(), meaning);
+    }
+
     /**
      * The same option with its default described in words, for defaults that are not one value:
      * {@code "the kind's"}, {@code "built-in quotes"}, {@code "this machine's name"}.
      */
     public Option<T> defaultText(String text) {
         return new Option<>(key, type, defaultValue, text, min, max, choices, meaning);
+    }
+
+    /** The same option, which a config must write: {@code to} of a forward, {@code command} of an exec. */
+    public Option<T> required() {
+        return new Option<>(key, type, defaultValue, "required", min, max, choices, meaning);
+    }
+
+    /** Whether a config must write this key. */
+    public boolean isRequired() {
+        return "required".equals(defaultText);
     }
 
     public String key() {

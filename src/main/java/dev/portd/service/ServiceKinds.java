@@ -9,6 +9,8 @@ import dev.portd.service.classic.DiscardService;
 import dev.portd.service.classic.EchoService;
 import dev.portd.service.classic.QotdService;
 import dev.portd.service.classic.TimeService;
+import dev.portd.service.exec.ExecService;
+import dev.portd.service.forward.ForwardService;
 import dev.portd.service.http.DashboardService;
 import dev.portd.service.http.HttpFileService;
 import dev.portd.service.rpc.PortmapperService;
@@ -50,5 +52,11 @@ public final class ServiceKinds {
                     .options(DashboardService.OPTIONS).check(DashboardService::check),
             ServiceKind.of("portmapper", 111, TCP_UDP, PortmapperService::new,
                     "RFC 1833: ONC RPC portmapper and rpcbind v2-4; names for portd lookup")
-                    .options(PortmapperService.OPTIONS));
+                    .options(PortmapperService.OPTIONS),
+            ServiceKind.of("forward", 0, TCP_UDP, ForwardService::new,
+                    "relays each connection (and UDP client) to another host:port, as xinetd's redirect")
+                    .options(ForwardService.OPTIONS).check(ForwardService::check),
+            ServiceKind.of("exec", 0, TCP_UDP, ExecService::new,
+                    "runs a program per connection with the socket as its stdin/stdout, as inetd")
+                    .options(ExecService.OPTIONS).check(ExecService::check));
 }

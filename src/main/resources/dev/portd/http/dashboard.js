@@ -61,6 +61,9 @@ function renderServices(svc, dt) {
     const c = row.cells;
     const name = [el('span', 'name', s.name)];
     if (s.kind !== s.name) name.push(el('span', 'kind', s.kind));
+    const figures = Object.entries(s.figures || {});   // a service's own counters (exec, forward)
+    if (figures.length) name.push(el('span', 'sub', figures.map(([k, v]) =>
+      k.replace(/_/g, ' ') + ' ' + (k.startsWith('bytes') ? bytes(v) : count(v))).join(' · ')));
     c[0].replaceChildren(...name);
     c[1].replaceChildren(...s.listeners.map((l) => {
       const chip = el('span', 'chip');

@@ -37,6 +37,8 @@ class CheckServeParityTest {
             case "smtp" -> "maildir = " + TestHosts.quote(dir.resolve("mail")) + "\nstarttls = false\n";
             case "portmapper" -> "state = \"\"\nlocal_socket = \"\"\n";
             case "http" -> "root = " + TestHosts.quote(dir) + "\n";
+            case "forward" -> "to = \"127.0.0.1:9\"\n";
+            case "exec" -> "command = [\"/bin/true\"]\n";
             default -> "";
         };
     }
@@ -67,6 +69,8 @@ class CheckServeParityTest {
             case ADDRESSES -> values.addAll(List.of("\"nowhere\"", "7", "[\"127.0.0.1\", 7]"));
             case RANGES -> values.addAll(List.of("[\"10.0.0.0/40\"]", "\"x/8\"", "[1]"));
             case PROTOCOLS -> values.addAll(List.of("[\"sctp\"]", "[]", "\"tcp, udp\""));
+            case HOST_PORT -> values.addAll(List.of("5", "\"nohost\"", "\"[::1:80\"", "\"a:70000\""));
+            case TABLE -> values.addAll(List.of("5", "{ A = 1 }"));
         }
         return values;
     }
@@ -76,17 +80,21 @@ class CheckServeParityTest {
         if (kind == null) {
             kind = ServiceKinds.BUILT_IN.get(0);
         }
-        Map<String, String> special = Map.of(
-                "zone", "\"Europe/Paris\"",
-                "quotes", TestHosts.quote(Files.writeString(dir.resolve("quotes"), "One.\n%\nTwo.\n")),
-                "maildir", TestHosts.quote(dir.resolve("mail2")),
-                "root", TestHosts.quote(dir),
-                "access_log", TestHosts.quote(dir.resolve("access.log")),
-                "bind", "\"127.0.0.1\"",
-                "port", "0",
-                "enabled", "true",
-                "kind", TestHosts.quote(kind.name()),
-                "protocols", "[\"" + kind.protocols().iterator().next().label() + "\"]");
+        Map<String, String> special = Map.ofEntries(
+                Map.entry("zone", "\"Europe/Paris\""),
+                Map.entry("quotes", TestHosts.quote(Files.writeString(dir.resolve("quotes"), "One.\n%\nTwo.\n"))),
+                Map.entry("maildir", TestHosts.quote(dir.resolve("mail2"))),
+                Map.entry("root", TestHosts.quote(dir)),
+                Map.entry("access_log", TestHosts.quote(dir.resolve("access.log"))),
+                Map.entry("bind", "\"127.0.0.1\""),
+                Map.entry("to", "\"[::1]:9\""),
+                Map.entry("command", "[\"/bin/echo\", \"hi\"]"),
+                Map.entry("user", "\"root\""),
+                Map.entry("cwd", "\"/\""),
+                Map.entry("port", "0"),
+                Map.entry("enabled", "true"),
+                Map.entry("kind", TestHosts.quote(kind.name())),
+                Map.entry("protocols", "[\"" + kind.protocols().iterator().next().label() + "\"]"));
         if (special.containsKey(o.key())) {
             return List.of(special.get(o.key()));
         }
@@ -98,6 +106,7 @@ class CheckServeParityTest {
             case STRINGS -> List.of("[\"example.org\"]");
             case RANGES -> List.of("[\"127.0.0.0/8\", \"::1\"]");
             case STRING -> List.of("\"mx.test\"");
+            case TABLE -> List.of("{ LANG = \"C.UTF-8\" }");
             default -> List.of();   // tls_cert, tls_key: covered by SmtpConfigTest with a real pair
         };
     }

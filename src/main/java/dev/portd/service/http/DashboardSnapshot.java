@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portd.service.HostView;
 import dev.portd.service.PortMappings;
+import dev.portd.service.ServiceFigures;
 import dev.portd.service.HostView.Listener;
 import io.netty.util.NetUtil;
 import java.lang.management.ManagementFactory;
@@ -38,7 +39,7 @@ final class DashboardSnapshot {
     record ServiceInfo(String name, String kind, List<ListenerInfo> listeners, long openConnections,
                        long totalConnections, long bytesIn, long bytesOut, long refused,
                        Map<String, Long> refusedByReason, long datagramsIn, long datagramsDropped,
-                       Map<String, Long> droppedByReason) {
+                       Map<String, Long> droppedByReason, Map<String, Long> figures) {
     }
 
     private DashboardSnapshot() {
@@ -49,6 +50,10 @@ final class DashboardSnapshot {
         for (Listener l : host.listeners()) {
             byService.computeIfAbsent(l.service(), s -> new ArrayList<>()).add(l);
         }
+        Map<String, Map<String, Long>> figures = new LinkedHashMap<>();
+        for (ServiceFigures f : host.servicesOf(ServiceFigures.class)) {
+            figures.put(f.serviceName(), f.figures());
+        }
         List<ServiceInfo> services = new ArrayList<>();
         for (List<Listener> ls : byService.values()) {
             Listener first = ls.get(0);
@@ -57,7 +62,7 @@ final class DashboardSnapshot {
                     NetUtil.toAddressString(l.address().getAddress()), l.address().getPort())).toList();
             services.add(new ServiceInfo(first.service(), first.kind(), at, c.openConnections(), c.totalConnections(),
                     c.bytesIn(), c.bytesOut(), c.refused(), c.refusedByReason(), c.datagramsIn(),
-                    c.datagramsDropped(), c.droppedByReason()));
+                    c.datagramsDropped(), c.droppedByReason(), figures.getOrDefault(first.service(), Map.of())));
         }
         Instant now = Instant.now();
         Instant started = host.startedAt() == null ? now : host.startedAt();

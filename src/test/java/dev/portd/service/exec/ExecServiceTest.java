@@ -1,0 +1,203 @@
+package dev.portd.service.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portd.host.Host;
+import dev.portd.support.Tcp;
+import dev.portd.support.TestHosts;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exec kind with real programs: the socket is their fd 0/1, the environment is UCSPI-TCP's. */
+class ExecServiceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static Host exec(String command, String extra) {
+        return TestHosts.start("[services.prog]\nkind = \"exec\"\nport = 0\nprotocols = [\"tcp\"]\ncommand = "
+                + command + "\n" + extra + "\n[services.dashboard]\n");
+    }
+
+    static JsonNode figures(Host host, String service) throws Exception {
+        var res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + host.tcpPort("dashboard") + "/api/services")).build(), HttpResponse.BodyHandlers.ofString());
+        for (JsonNode s : JSON.readTree(res.body()).get("services")) {
+            if (s.get("name").asText().equals(service)) {
+                return s.get("figures");
+            }
+        }
+        throw new AssertionError(service + " not in " + res.body());
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theProgramSeesTheClientsAddressAndNothingElseOfPortdsEnvironment() throws Exception {
+        try (Host host = exec("[\"/usr/bin/env\"]", "")) {
+            try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
+                String out = text(s.getInputStream().readAllBytes());
+                assertThat(new TreeSet<>(out.lines().toList())).containsExactly(
+                        "PROTO=TCP",
+                        "REMOTE_HOST=127.0.0.1",
+                        "TCPLOCALIP=127.0.0.1",
+                        "TCPLOCALPORT=" + host.tcpPort("prog"),
+                        "TCPREMOTEIP=127.0.0.1",
+                        "TCPREMOTEPORT=" + s.getLocalPort());
+            }
+        }
+    }
+
+    @Test
+    void aShellOneLinerPrintsTheClientsOwnSocketAddress() throws Exception {
+        try (Host host = exec("[\"/bin/sh\", \"-c\", \"echo $TCPREMOTEIP $TCPREMOTEPORT\"]", "")) {
+            try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
+                assertThat(text(s.getInputStream().readAllBytes())).isEqualTo("127.0.0.1 " + s.getLocalPort() + "\n");
+            }
+        }
+    }
+
+    @Test
+    void envAndPassEnvAndCwdAreGiven() throws Exception {
+        try (Host host = exec("[\"/bin/sh\", \"-c\", \"echo $LANG $PATH; pwd\"]",
+                "env = { LANG = \"C.UTF-8\" }\npass_env = [\"PATH\"]\ncwd = " + TestHosts.quote(dir))) {
+            assertThat(text(Tcp.readAll(host.tcpPort("prog"))))
+                    .isEqualTo("C.UTF-8 " + System.getenv("PATH") + "\n" + dir.toRealPath() + "\n");
+        }
+    }
+
+    @Test
+    void theSocketItselfIsFdZeroAndOneAndNoOtherDescriptorOfPortdLeaks() throws Exception {
+        try (Host host = exec("[\"/bin/sh\", \"-c\", \"readlink /proc/$$/fd/0 /proc/$$/fd/1; ls /proc/$$/fd\"]", "")) {
+            String[] lines = text(Tcp.readAll(host.tcpPort("prog"))).split("\n");
+            assertThat(lines[0]).startsWith("socket:[").isEqualTo(lines[1]);
+            assertThat(Arrays.copyOfRange(lines, 2, lines.length)).containsExactly("0", "1", "2");
+        }
+    }
+
+    @Test
+    void catEchoesThroughTheHandedOverSocketAndHalfCloseEndsIt() throws Exception {
+        try (Host host = exec("[\"/bin/cat\"]", "")) {
+            byte[] sent = new byte[500_000];
+            new Random(5).nextBytes(sent);
+            try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
+                CompletableFuture<Void> w = CompletableFuture.runAsync(() -> {
+                    try {
+                        s.getOutputStream().write(sent);
+                        s.shutdownOutput();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertThat(s.getInputStream().readAllBytes()).isEqualTo(sent);
+                w.join();
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode f = figures(host, "prog");
+                assertThat(f.get("started").asLong()).isEqualTo(1);
+                assertThat(f.get("running").asLong()).isZero();
+                assertThat(f.get("exit_status").asLong()).isZero();
+            });
+        }
+    }
+
+    @Test
+    void aProgramThatDiesAtOnceIsReapedAndCounted() throws Exception {
+        try (Host host = exec("[\"/bin/sh\", \"-c\", \"echo $$; exit 3\"]", "")) {
+            for (int i = 0; i < 3; i++) {
+                long pid = Long.parseLong(text(Tcp.readAll(host.tcpPort("prog"))).strip());
+                await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of("/proc/" + pid)));   // no zombie
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode f = figures(host, "prog");
+                assertThat(f.get("exit_nonzero").asLong()).isEqualTo(3);
+                assertThat(f.get("exit_status").asLong()).isEqualTo(3);
+            });
+        }
+    }
+
+    @Test
+    void aProgramThatCannotStartClosesTheClientAndIsCounted() throws Exception {
+        Path script = Files.writeString(dir.resolve("broken"), "#!/nonexistent/interpreter\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Host host = exec("[" + TestHosts.quote(script) + "]", "")) {
+            assertThat(Tcp.readAll(host.tcpPort("prog"))).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(figures(host, "prog").get("exec_failed").asLong()).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void aProgramThatNeverReadsIsCutOffAtIdleTimeoutAndCapsInstances() throws Exception {
+        try (Host host = exec("[\"/bin/sh\", \"-c\", \"echo $$; exec sleep 1000\"]",
+                "idle_timeout = \"1s\"\nmax_connections = 1")) {
+            try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
+                var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                long pid = Long.parseLong(in.readLine());
+                try (Socket second = Tcp.connect(host.tcpPort("prog"))) {
+                    assertThat(second.getInputStream().read()).isEqualTo(-1);   // max_connections = 1: refused
+                }
+                s.getOutputStream().write(new byte[100_000]);   // never read by sleep
+                await().atMost(Duration.ofSeconds(20)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
+                assertThat(in.read()).isEqualTo(-1);
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(figures(host, "prog").get("killed_by_signal").asLong()).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void aProgramIgnoringSigtermIsKilledAfterTheGracePeriod() throws Exception {
+        long pid;
+        Host host = TestHosts.start("[host]\ngrace = \"1s\"\n[services.prog]\nkind = \"exec\"\nport = 0\n"
+                + "protocols = [\"tcp\"]\ncommand = [\"/bin/sh\", \"-c\", \"echo $$; trap '' TERM; exec sleep 1000\"]\n");
+        try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
+            pid = Long.parseLong(new BufferedReader(new InputStreamReader(s.getInputStream())).readLine());
+            host.close();   // SIGTERM (ignored), then SIGKILL after 1 s
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of("/proc/" + pid)));
+    }
+
+    @Test
+    void overPipesWhenTheTransportHasNoFd() throws Exception {
+        try (Host host = TestHosts.start("[host]\ntransport = \"nio\"\n[services.prog]\nkind = \"exec\"\nport = 0\n"
+                + "protocols = [\"tcp\"]\ncommand = [\"/bin/cat\"]\n")) {
+            byte[] sent = new byte[300_000];
+            new Random(9).nextBytes(sent);
+            try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
+                CompletableFuture<Void> w = CompletableFuture.runAsync(() -> {
+                    try {
+                        s.getOutputStream().write(sent);
+                        s.shutdownOutput();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertThat(s.getInputStream().readAllBytes()).isEqualTo(sent);
+                w.join();
+            }
+        }
+    }
+}
