@@ -200,7 +200,8 @@ public final class ConfigLoader {
         }
         Set<Integer> loopPorts = kinds.stream().filter(ServiceKind::answersAnyDatagram)
                 .map(ServiceKind::defaultPort).collect(Collectors.toUnmodifiableSet());
-        HostConfig config = new HostConfig(source, grace, bind, transport, services, loopPorts);
+        HostConfig config = new HostConfig(source, grace, bind, transport, services, loopPorts,
+                get(host, CommonOptions.CONTROL_SOCKET));
         checkConflicts(config);
         return config;
     }

@@ -23,14 +23,20 @@ import java.util.Set;
  * @param services  the services, in config order
  * @param loopPorts the well-known ports of the kinds that answer any datagram: a datagram from one
  *                  of them is another server's answer, never answered (the loop guard)
+ * @param controlSocket the AF_UNIX path of {@code portd reload} and {@code serve --upgrade}; "" for none
  */
 public record HostConfig(String source, Duration grace, List<InetAddress> bind, String transport,
-                         List<ServiceConfig> services, Set<Integer> loopPorts) {
+                         List<ServiceConfig> services, Set<Integer> loopPorts, String controlSocket) {
 
     public HostConfig {
         bind = List.copyOf(bind);
         services = List.copyOf(services);
         loopPorts = Set.copyOf(loopPorts);
+    }
+
+    public HostConfig(String source, Duration grace, List<InetAddress> bind, String transport,
+                      List<ServiceConfig> services, Set<Integer> loopPorts) {
+        this(source, grace, bind, transport, services, loopPorts, "");
     }
 
     /**
@@ -94,7 +100,7 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new HostConfig(source, grace, bind, transport, moved, loopPorts);
+        return new HostConfig(source, grace, bind, transport, moved, loopPorts, controlSocket);
     }
 
     /** The same host listening on these addresses only ({@code --bind}), overriding every service's. */
@@ -103,14 +109,14 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
         for (ServiceConfig s : services) {
             rebound.add(s.withBind(List.of()));
         }
-        return new HostConfig(source, grace, addresses, transport, rebound, loopPorts);
+        return new HostConfig(source, grace, addresses, transport, rebound, loopPorts, controlSocket);
     }
 
     public HostConfig withTransport(String name) {
-        return new HostConfig(source, grace, bind, name, services, loopPorts);
+        return new HostConfig(source, grace, bind, name, services, loopPorts, controlSocket);
     }
 
     public HostConfig withGrace(Duration newGrace) {
-        return new HostConfig(source, newGrace, bind, transport, services, loopPorts);
+        return new HostConfig(source, newGrace, bind, transport, services, loopPorts, controlSocket);
     }
 }
