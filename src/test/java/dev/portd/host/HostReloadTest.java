@@ -193,6 +193,26 @@ class HostReloadTest {
     }
 
     @Test
+    void apiServicesShowsTheLastReload() throws Exception {
+        String toml = "[services.dashboard]\n[services.echo]\n";
+        try (Host host = TestHosts.start(toml)) {
+            var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            var get = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + host.tcpPort("dashboard") + "/api/services")).build();
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            String before = client.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(json.readTree(before).path("host").path("lastReload").isNull()).isTrue();
+            host.reload(() -> config(toml + "max_connections = -3\n"));
+            var after = json.readTree(client.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                    .path("host").path("lastReload");
+            assertThat(after.path("applied").asBoolean()).isFalse();
+            assertThat(after.path("summary").asText()).isEqualTo("refused: 1 problem; still serving the previous config");
+            assertThat(after.path("lines").get(0).asText()).contains("services.echo.max_connections");
+            assertThat(after.path("at").asText()).isNotEmpty();
+        }
+    }
+
+    @Test
     void embeddedBuilderRejectsBadTextWithTheLoadersWords() {
         assertThatThrownBy(() -> config("[services.echo]\nport = 70000\n")).isInstanceOf(ConfigException.class);
     }
