@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.portd.host.NotifySocket;
 import dev.portd.load.LoadMode;
 import dev.portd.load.LoadReport;
 import dev.portd.load.LoadRun;
@@ -165,6 +166,27 @@ class UpgradeIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> portd.err().contains("portd reloaded"));
             assertThat(portd.err()).contains("reload: tcp/0 daytime: listening on 127.0.0.1:")
                     .contains("applied: 1 added, 0 removed, 2 kept");
+        }
+    }
+
+    @Test
+    void tellsSystemdReadyAndReloadingOnItsNotifySocket() throws Exception {
+        Path config = config(ECHO);
+        String notify = dir.resolve("notify").toString();
+        try (NotifySocket systemd = new NotifySocket(notify);
+             PortdProcess portd = PortdProcess.start(List.of("env", "NOTIFY_SOCKET=" + notify), PortdProcess.jar(),
+                     "serve", "--config", config.toString())) {
+            portd.awaitServing();
+            await().atMost(Duration.ofSeconds(10)).until(() -> systemd.messages().size() == 1);
+            assertThat(systemd.messages().get(0)).startsWith("READY=1\nMAINPID=" + portd.pid() + "\n")
+                    .contains("STATUS=serving 2 listeners");
+            Shell.bash(Duration.ofSeconds(10), "kill -HUP " + portd.pid());
+            await().atMost(Duration.ofSeconds(30)).until(() -> systemd.messages().size() == 3);
+            assertThat(systemd.messages().get(1)).startsWith("RELOADING=1\nMONOTONIC_USEC=");
+            assertThat(systemd.messages().get(2)).startsWith("READY=1\n").contains("STATUS=applied: 0 added");
+            portd.terminate();
+            assertThat(portd.exitCode()).isZero();
+            assertThat(systemd.messages()).last().isEqualTo("STOPPING=1\n");
         }
     }
 
