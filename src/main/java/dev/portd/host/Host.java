@@ -430,6 +430,14 @@ public final class Host implements HostView, AutoCloseable {
         }
         // nothing fails from here on
         List<String> changes = new ArrayList<>();
+        if (!next.transport().equals(config.transport())) {
+            changes.add("host.transport = \"" + next.transport() + "\": takes effect at the next upgrade or restart; "
+                    + "still " + transport.name());
+        }
+        if (!next.controlSocket().equals(config.controlSocket())) {
+            changes.add("host.control_socket = \"" + next.controlSocket() + "\": takes effect at the next upgrade "
+                    + "or restart; still \"" + config.controlSocket() + "\"");
+        }
         Map<PlannedListener, Bound> placed = new HashMap<>();
         for (ReloadDiff.Kept k : diff.kept()) {
             Running now = running(nextServices, k.next().service());
