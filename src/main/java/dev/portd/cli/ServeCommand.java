@@ -70,7 +70,13 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             started = Host.start(config, Clock.systemDefaultZone(), handover);
             if (handover != null) {
-                handover.finish();
+                try {
+                    handover.finish();
+                } catch (IOException e) {
+                    // this process serves the sockets already; the old one may have died meanwhile
+                    log.warn("upgrade: the previous portd (pid {}) did not confirm that it drains: {}; "
+                            + "it may still accept on the same sockets", handover.oldPid(), e.getMessage());
+                }
             }
         } finally {
             if (handover != null) {

@@ -52,6 +52,9 @@ public final class ControlSocket implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** A command is one short word; a longer line is not ours. */
     private static final int MAX_LINE = 64;
+    /** stat(2)'s file type bits and the type of a socket. */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
 
     /** What the commands do in the serving process. */
     public interface Actions {
@@ -95,7 +98,11 @@ public final class ControlSocket implements AutoCloseable {
                     + "a path this user may write, e.g. \"" + System.getProperty("java.io.tmpdir") + "/portd-"
                     + System.getProperty("user.name") + ".sock\", or \"\" for none");
         }
-        if (Files.exists(path)) {
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if ((mode & S_IFMT) != S_IFSOCK) {
+                throw new IOException("exists and is not a socket; remove it, or set host.control_socket to another path");
+            }
             if (answers(path)) {
                 throw new IOException("another portd listens on it; stop that one, take its sockets over with "
                         + "portd serve --upgrade, or set another host.control_socket");
@@ -120,15 +127,15 @@ public final class ControlSocket implements AutoCloseable {
 
     private void bind(long uid, Host host, Actions actions) throws IOException {
         server = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
-                    .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
-                        @Override
-                        protected void initChannel(EpollDomainSocketChannel ch) {
-                            ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE),
-                                    new StringDecoder(StandardCharsets.UTF_8), new StringEncoder(StandardCharsets.UTF_8),
-                                    new ControlSession(uid, host, actions, worker));
-                        }
-                    })
-                    .bind(new DomainSocketAddress(path.toFile())).syncUninterruptibly().channel();
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel ch) {
+                        ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE),
+                                new StringDecoder(StandardCharsets.UTF_8), new StringEncoder(StandardCharsets.UTF_8),
+                                new ControlSession(uid, host, actions, worker));
+                    }
+                })
+                .bind(new DomainSocketAddress(path.toFile())).syncUninterruptibly().channel();
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
     }
 
