@@ -31,6 +31,7 @@ import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -582,6 +583,12 @@ public final class Host implements HostView, AutoCloseable {
     public synchronized void stopListening() {
         for (Bound b : bound) {
             b.channel.close().awaitUninterruptibly();
+        }
+        // connections accepted just before the close may still wait on their loops to be set up;
+        // a task queued behind them runs after, so they are served before close() marks the host
+        // as stopping (which would close a connection set up from then on, its request unread)
+        for (EventExecutor loop : group) {
+            loop.submit(() -> { }).awaitUninterruptibly();
         }
     }
 
