@@ -221,6 +221,24 @@ class UpgradeIT {
     }
 
     @Test
+    void userWhoMayNotWriteTheDefaultDirectoryIsToldWhatToDo() throws Exception {
+        assumeTrue(Shell.isRoot() && Shell.has("setpriv"), "needs root to run portd as nobody");
+        Files.createDirectories(Path.of("/run/portd"));   // root's, as on a real system
+        Shell.bash(Duration.ofSeconds(10), "chmod 0755 " + dir);
+        Path config = Files.writeString(dir.resolve("nobody.toml"), ECHO);
+        Shell.bash(Duration.ofSeconds(10), "chmod 0644 " + config);
+        try (PortdProcess portd = PortdProcess.start(List.of("setpriv", "--reuid=nobody", "--regid=nogroup",
+                "--clear-groups"), PortdProcess.worldReadableJar(), "serve", "--config", config.toString())) {
+            portd.awaitServing();
+            assertThat(portd.err()).contains("control socket /run/portd/control.sock: /run/portd is not writable by "
+                    + "this user; run as root, or set host.control_socket to a path this user may write, e.g. \"")
+                    .contains("or \"\" for none; portd reload and serve --upgrade cannot reach this portd "
+                            + "(SIGHUP still reloads)");
+            assertThat(echoes(portd.tcpPort("echo"))).isTrue();
+        }
+    }
+
+    @Test
     void controlSocketIsTheOwnersOnly() throws Exception {
         assumeTrue(Shell.isRoot() && Shell.has("setpriv") && Shell.has("nc"), "needs root, setpriv, nc");
         Path config = config(ECHO);
