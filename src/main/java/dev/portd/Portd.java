@@ -8,6 +8,7 @@ import dev.portd.cli.NearestName;
 import dev.portd.cli.LoadCommand;
 import dev.portd.cli.LookupCommand;
 import dev.portd.cli.ScanCommand;
+import dev.portd.cli.ReloadCommand;
 import dev.portd.cli.ServeCommand;
 import dev.portd.cli.ServicesCommand;
 import dev.portd.cli.WhoCommand;
@@ -30,12 +31,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "portd", mixinStandardHelpOptions = true, version = "portd " + Portd.VERSION,
         description = {"Serves the Internet's well-known-port services and finds the others.", ""},
-        subcommands = {ServeCommand.class, CheckCommand.class, LookupCommand.class, ScanCommand.class,
-                WhoCommand.class, ServicesCommand.class, LoadCommand.class, ImportCommand.class,
+        subcommands = {ServeCommand.class, ReloadCommand.class, CheckCommand.class, LookupCommand.class,
+                ScanCommand.class, WhoCommand.class, ServicesCommand.class, LoadCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  portd serve                        serve config/portd.toml (needs root for ports < 1024)",
                 "  portd serve --port-offset 10000    the same on 10007, 10009, ... as any user",
+                "  portd reload                       make the running portd re-read its config",
                 "  portd check --config my.toml       validate a config and show what it would serve",
                 "  portd lookup echo                  where this host serves echo (asks its portmapper)",
                 "  portd scan 127.0.0.1 -p -          which of the 65535 TCP ports are open",
@@ -91,6 +93,11 @@ public final class Portd implements Runnable {
                 b.problems().stream().map(BindProblem::toString).forEach(w::println);
                 w.println("portd: " + b.problems().size() + " of the listeners could not be bound;"
                         + " nothing was started");
+                w.flush();
+                return REFUSED;
+            }
+            if (e instanceof ServeCommand.UpgradeFailedException u) {
+                w.println(u.getMessage());
                 w.flush();
                 return REFUSED;
             }

@@ -28,7 +28,10 @@ public final class CommonOptions {
             "addresses of services that name none").defaultText("every address, IPv4 and IPv6 (one dual-stack socket)");
     public static final Option<String> TRANSPORT = Option.choice("transport", "auto",
             List.of("auto", "epoll", "io_uring", "nio"), "I/O: auto is epoll on Linux, else nio; io_uring on request");
-    public static final List<Option<?>> HOST = List.of(GRACE, HOST_BIND, TRANSPORT);
+    /** Where {@code portd reload} and {@code portd serve --upgrade} find the running portd; /run/portd is root's. */
+    public static final Option<String> CONTROL_SOCKET = Option.string("control_socket", "/run/portd/control.sock",
+            "AF_UNIX socket (mode 0600, owner only) for portd reload and serve --upgrade; \"\": none");
+    public static final List<Option<?>> HOST = List.of(GRACE, HOST_BIND, TRANSPORT, CONTROL_SOCKET);
 
     public static final Option<String> KIND = Option.string("kind", null,
             "which service kind; portd check --kinds lists them").defaultText("the table name");

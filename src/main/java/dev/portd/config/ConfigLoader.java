@@ -206,7 +206,8 @@ public final class ConfigLoader {
             discovery = root.get("discovery").isObject() ? DiscoveryTable.read(found, root.get("discovery"), this::problem)
                     : null;
         }
-        HostConfig config = new HostConfig(source, grace, bind, transport, services, loopPorts, discovery);
+        HostConfig config = new HostConfig(source, grace, bind, transport, services, loopPorts, discovery,
+                get(host, CommonOptions.CONTROL_SOCKET));
         checkConflicts(config);
         return config;
     }

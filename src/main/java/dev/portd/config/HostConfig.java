@@ -24,9 +24,11 @@ import java.util.Set;
  * @param loopPorts the well-known ports of the kinds that answer any datagram: a datagram from one
  *                  of them is another server's answer, never answered (the loop guard)
  * @param discovery the {@code [discovery]} table, or null: this host alone, no ZooKeeper
+ * @param controlSocket the AF_UNIX path of {@code portd reload} and {@code serve --upgrade}; "" for none
  */
 public record HostConfig(String source, Duration grace, List<InetAddress> bind, String transport,
-                         List<ServiceConfig> services, Set<Integer> loopPorts, DiscoveryConfig discovery) {
+                         List<ServiceConfig> services, Set<Integer> loopPorts, DiscoveryConfig discovery,
+                         String controlSocket) {
 
     public HostConfig {
         bind = List.copyOf(bind);
@@ -95,7 +97,7 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new HostConfig(source, grace, bind, transport, moved, loopPorts, discovery);
+        return new HostConfig(source, grace, bind, transport, moved, loopPorts, discovery, controlSocket);
     }
 
     /** The same host listening on these addresses only ({@code --bind}), overriding every service's. */
@@ -104,14 +106,14 @@ public record HostConfig(String source, Duration grace, List<InetAddress> bind, 
         for (ServiceConfig s : services) {
             rebound.add(s.withBind(List.of()));
         }
-        return new HostConfig(source, grace, addresses, transport, rebound, loopPorts, discovery);
+        return new HostConfig(source, grace, addresses, transport, rebound, loopPorts, discovery, controlSocket);
     }
 
     public HostConfig withTransport(String name) {
-        return new HostConfig(source, grace, bind, name, services, loopPorts, discovery);
+        return new HostConfig(source, grace, bind, name, services, loopPorts, discovery, controlSocket);
     }
 
     public HostConfig withGrace(Duration newGrace) {
-        return new HostConfig(source, newGrace, bind, transport, services, loopPorts, discovery);
+        return new HostConfig(source, newGrace, bind, transport, services, loopPorts, discovery, controlSocket);
     }
 }

@@ -6,10 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Counts one service's open connections, in all and per source address, against its limits. */
+/**
+ * Counts one service's open connections, in all and per source address, against its limits. A reload
+ * keeps the gate of a service and changes its limits, so connections opened before still count.
+ */
 final class ConnectionGate {
-    private final int max;
-    private final int perSource;
+    private volatile int max;
+    private volatile int perSource;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentMap<InetAddress, AtomicInteger> bySource = new ConcurrentHashMap<>();
 
@@ -18,26 +21,31 @@ final class ConnectionGate {
         this.perSource = perSource;
     }
 
+    /** New limits for the next connections (a reload). */
+    void limits(int newMax, int newPerSource) {
+        max = newMax;
+        perSource = newPerSource;
+    }
+
     /** Takes a slot for a connection from this source; null when admitted, else the limit hit. */
     String tryAcquire(InetAddress source) {
+        int max = this.max;
+        int perSource = this.perSource;
         if (open.incrementAndGet() > max && max > 0) {
             open.decrementAndGet();
             return "max_connections";
         }
-        if (perSource > 0) {
-            AtomicInteger n = bySource.computeIfAbsent(Cidr.unmapped(source), s -> new AtomicInteger());
-            if (n.incrementAndGet() > perSource) {
-                release(source);
-                return "per_source";
-            }
+        // counted even without a per-source limit, so a reload that sets one finds the count right
+        AtomicInteger n = bySource.computeIfAbsent(Cidr.unmapped(source), s -> new AtomicInteger());
+        if (n.incrementAndGet() > perSource && perSource > 0) {
+            release(source);
+            return "per_source";
         }
         return null;
     }
 
     void release(InetAddress source) {
         open.decrementAndGet();
-        if (perSource > 0) {
-            bySource.computeIfPresent(Cidr.unmapped(source), (s, n) -> n.decrementAndGet() == 0 ? null : n);
-        }
+        bySource.computeIfPresent(Cidr.unmapped(source), (s, n) -> n.decrementAndGet() == 0 ? null : n);
     }
 }

@@ -23,16 +23,34 @@ final class InheritedSockets {
     /** SD_LISTEN_FDS_START: the first passed descriptor. */
     static final int FIRST_FD = 3;
 
-    /** One passed socket. */
-    record Inherited(int fd, Protocol protocol, InetSocketAddress address) {
+    /** One passed socket; {@code service} names what it served when another portd handed it over, else null. */
+    record Inherited(int fd, Protocol protocol, InetSocketAddress address, String service) {
+        Inherited(int fd, Protocol protocol, InetSocketAddress address) {
+            this(fd, protocol, address, null);
+        }
     }
 
     private final List<Inherited> sockets;
     private final List<Inherited> unused;
+    private final String from;
 
     private InheritedSockets(List<Inherited> sockets) {
+        this(sockets, "systemd");
+    }
+
+    InheritedSockets(List<Inherited> sockets, String from) {
         this.sockets = List.copyOf(sockets);
         this.unused = new ArrayList<>(sockets);
+        this.from = from;
+    }
+
+    static InheritedSockets none() {
+        return new InheritedSockets(List.of());
+    }
+
+    /** Who passed them, for log lines: {@code systemd} or {@code the previous portd (pid N)}. */
+    String from() {
+        return from;
     }
 
     /** The sockets systemd passed to this process, or none. */
@@ -83,13 +101,16 @@ final class InheritedSockets {
 
     /**
      * Takes the passed socket for this protocol and address, if there is one: same port, and the same
-     * address unless the service listens on every address.
+     * address unless the service listens on every address. A socket handed over by another portd
+     * names its service: it goes to the service of that name only, which may ask for port 0.
      */
-    Inherited take(Protocol protocol, InetSocketAddress wanted) {
+    Inherited take(Protocol protocol, InetSocketAddress wanted, String service) {
         for (Inherited s : unused) {
             boolean sameAddress = wanted.getAddress().isAnyLocalAddress()
                     || wanted.getAddress().equals(s.address().getAddress());
-            if (s.protocol() == protocol && s.address().getPort() == wanted.getPort() && sameAddress) {
+            boolean samePort = s.service() == null ? s.address().getPort() == wanted.getPort()
+                    : s.service().equals(service) && (wanted.getPort() == 0 || s.address().getPort() == wanted.getPort());
+            if (s.protocol() == protocol && samePort && sameAddress) {
                 unused.remove(s);
                 return s;
             }

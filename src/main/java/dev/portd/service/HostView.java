@@ -24,6 +24,25 @@ public interface HostView {
      */
     <T> List<T> servicesOf(Class<T> feature);
 
+    /** The outcome of the last reload (SIGHUP or {@code portd reload}), or null before the first. */
+    default Reload lastReload() {
+        return null;
+    }
+
+    /**
+     * What a reload did: applied (with the changes made) or refused (with every problem; nothing changed).
+     *
+     * @param at      when it finished
+     * @param applied whether the new config now runs
+     * @param summary one line, e.g. {@code applied: 1 added, 0 removed, 2 changed, 5 kept}
+     * @param lines   the changes made, or the problems that refused it, one per line
+     */
+    record Reload(Instant at, boolean applied, String summary, List<String> lines) {
+        public Reload {
+            lines = List.copyOf(lines);
+        }
+    }
+
     /** One bound socket of one service, with that service's counters. */
     record Listener(String service, String kind, Protocol protocol, InetSocketAddress address,
                     Counters counters) {

@@ -30,7 +30,8 @@ function renderHost(snap, dt) {
   const h = snap.host, svc = snap.services;
   $('hostname').textContent = h.hostname || '';
   $('uptime').textContent = duration(h.uptimeSeconds);
-  $('started').textContent = 'since ' + new Date(h.startedAt).toLocaleString();
+  $('started').textContent = 'since ' + new Date(h.startedAt).toLocaleString()
+    + (h.lastReload ? ' · reload ' + new Date(h.lastReload.at).toLocaleTimeString() + ': ' + h.lastReload.summary : '');
   $('transport').textContent = h.transport;
   $('files').textContent = h.openFiles >= 0 ? count(h.openFiles) + ' of ' + count(h.maxFiles) + ' files open' : '';
   $('open').textContent = count(sum(svc, 'openConnections'));

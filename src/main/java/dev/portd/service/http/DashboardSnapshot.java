@@ -30,7 +30,14 @@ final class DashboardSnapshot {
     }
 
     record HostInfo(String hostname, String startedAt, long uptimeSeconds, String transport, long openFiles,
-                    long maxFiles, String now) {
+                    long maxFiles, String now, ReloadInfo lastReload) {
+    }
+
+    /** The last reload (SIGHUP or portd reload), null before the first. */
+    record ReloadInfo(String at, boolean applied, String summary, List<String> lines) {
+        static ReloadInfo of(HostView.Reload r) {
+            return r == null ? null : new ReloadInfo(r.at().toString(), r.applied(), r.summary(), r.lines());
+        }
     }
 
     record ListenerInfo(String protocol, String address, int port) {
@@ -68,7 +75,7 @@ final class DashboardSnapshot {
         Instant started = host.startedAt() == null ? now : host.startedAt();
         long[] files = files();
         return new Json(new HostInfo(hostname, started.toString(), Duration.between(started, now).toSeconds(),
-                host.transport(), files[0], files[1], now.toString()), services, mail, rpc(host), recent);
+                host.transport(), files[0], files[1], now.toString(), ReloadInfo.of(host.lastReload())), services, mail, rpc(host), recent);
     }
 
     /** The portmapper's registrations, when one runs in this host. */

@@ -1,0 +1,36 @@
+package dev.portd.host;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+
+/**
+ * The child handler of one TCP listener: hands each accepted connection to the pipeline of the
+ * service instance the listener serves now. A reload that changes the service swaps the target;
+ * connections accepted before keep the pipeline (and instance) they started with, and each one is
+ * added to its instance's group, so the host can drain or count an instance's connections.
+ */
+@Sharable
+final class ListenerInitializer extends ChannelInitializer<Channel> {
+    /** A service instance's pipeline and the group of its open connections. */
+    record Target(StreamInitializer pipeline, ChannelGroup connections) {
+    }
+
+    private volatile Target target;
+
+    ListenerInitializer(Target target) {
+        this.target = target;
+    }
+
+    void swap(Target next) {
+        target = next;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        Target t = target;
+        t.connections().add(ch);
+        t.pipeline().initChannel(ch);
+    }
+}
