@@ -158,8 +158,8 @@ public final class ForwardService implements Service, ServiceFigures {
                     return;
                 }
                 relay.connected(upstream);
-                client.config().setAutoRead(true);
-                upstream.config().setAutoRead(true);
+                RelayHandler.resumeReading(client);
+                RelayHandler.resumeReading(upstream);
             });
         }));
     }

@@ -78,6 +78,16 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         this.bytesRead = bytesRead;
     }
 
+    /**
+     * Reads again, unless the input has ended: Netty 4.2.18's epoll channel has then left the epoll
+     * set, and asking it to read fails with epoll_ctl ENOENT.
+     */
+    static void resumeReading(Channel ch) {
+        if (!(ch instanceof DuplexChannel d && d.isInputShutdown()) && ch.isActive()) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
     private Channel peer() {
         return clientSide ? relay.upstream : relay.client;
     }
@@ -113,7 +123,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Channel peer = peer();
         if (peer != null && ctx.channel().isWritable()) {
-            peer.config().setAutoRead(true);   // the peer writes into us: it may read again
+            resumeReading(peer);   // the peer writes into us: it may read again
         }
         ctx.fireChannelWritabilityChanged();
     }
