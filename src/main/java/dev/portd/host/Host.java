@@ -270,7 +270,8 @@ public final class Host implements HostView, AutoCloseable {
                 .group(group)
                 // Netty reads 2 KiB per datagram by default and would cut longer ones; UDP carries up to 64 KiB
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES))
-                .handler(new DatagramInitializer(r.config().limits(), guardedPorts, r.stats(), r.service()));
+                .handler(new DatagramInitializer(r.config().limits(), guardedPorts, r.stats(), r.service(),
+                        r.config().kind().amplifiesOverUdp()));
     }
 
     // ---- the embedded API ----

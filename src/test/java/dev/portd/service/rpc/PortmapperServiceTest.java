@@ -76,6 +76,27 @@ class PortmapperServiceTest {
     }
 
     @Test
+    void fiveThousandGetportCallsOverUdpFromLoopbackAreAllAnsweredWithTheDefaults() throws IOException {
+        int calls = 5_000;
+        try (Host host = start(options()); DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp.setSoTimeout((int) TIMEOUT.toMillis());
+            java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[512], 512);
+            for (int xid = 1; xid <= calls; xid++) {
+                ByteBuf call = Unpooled.buffer().writeInt(xid).writeInt(0).writeInt(2).writeInt(100000).writeInt(2)
+                        .writeInt(PmapProcedures.GETPORT).writeLong(0).writeLong(0);
+                pmapArgs(call, 100000, 2, 17, 0);
+                udp.send(new java.net.DatagramPacket(call.array(), call.readableBytes(),
+                        InetAddress.getLoopbackAddress(), host.udpPort("portmapper")));
+                udp.receive(reply);   // a dropped call fails here after TIMEOUT
+                ByteBuffer b = ByteBuffer.wrap(reply.getData(), 0, reply.getLength());
+                assertThat(b.getInt(0)).isEqualTo(xid);
+                assertThat(b.getInt(24)).isEqualTo(host.udpPort("portmapper"));
+            }
+            assertThat(host.stats("portmapper").datagramsDropped()).isZero();
+        }
+    }
+
+    @Test
     void getportOverUdpFindsWhatSetRegisteredOverTcp() throws IOException {
         try (Host host = start(options()); RpcClient c = RpcClient.tcp(tcp(host), TIMEOUT);
              DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
