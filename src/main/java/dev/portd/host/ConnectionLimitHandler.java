@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Admits a connection if the service has room for it ({@code max_connections}, {@code per_source}),
- * else closes it at once and counts it; an admitted connection gives its slot back when it closes.
+ * Admits a connection if the service has room for it ({@code max_connections}, {@code per_source})
+ * and the host's fd budget has one for its listener ({@link FdBudget}), else closes it at once and
+ * counts it; an admitted connection gives its slot back when it closes.
  */
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimitHandler.class);
@@ -17,11 +18,14 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionGate gate;
     private final ServiceStats stats;
     private final RefusalLog refusals;
+    private final FdBudget.Account fds;
     private InetAddress source;   // set once admitted
     private long openedNanos;
 
-    ConnectionLimitHandler(String label, ConnectionGate gate, ServiceStats stats, RefusalLog refusals) {
+    ConnectionLimitHandler(String label, ConnectionGate gate, ServiceStats stats, RefusalLog refusals,
+                           FdBudget.Account fds) {
         this.label = label;
+        this.fds = fds;
         this.gate = gate;
         this.stats = stats;
         this.refusals = refusals;
@@ -35,6 +39,10 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
         }
         InetAddress peer = remote.getAddress();
         String limit = gate.tryAcquire(peer);
+        if (limit == null && !fds.tryAcquire()) {
+            gate.release(peer);
+            limit = "fd budget";
+        }
         if (limit != null) {
             stats.refused(limit);
             refusals.refused(label, peer, limit + " reached");
@@ -53,6 +61,7 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (source != null) {
             gate.release(source);
+            fds.release();
             stats.open.decrementAndGet();
             log.debug("{}: {} closed after {} ms", label, ctx.channel().remoteAddress(),
                     (System.nanoTime() - openedNanos) / 1_000_000);

@@ -79,6 +79,7 @@ public final class Host implements HostView, AutoCloseable {
     /** What the loop guard never answers: the config's loop ports, then this host's UDP ports as they are bound. */
     private final Set<Integer> guardedPorts = ConcurrentHashMap.newKeySet();
     private final RefusalLog refusals = new RefusalLog();
+    private final FdBudget fds = new FdBudget();
     private Instant startedAt;
     private boolean closed;
     /** Set before the listeners close: a connection accepted meanwhile closes itself (see initChannel). */
@@ -201,6 +202,7 @@ public final class Host implements HostView, AutoCloseable {
             log.info("{}/{} {} listening on {}", l.protocol().label(), l.address().getPort(), l.service(),
                     NetUtil.toSocketAddressString(l.address()));
         }
+        fds.share(FdLimit.raise(), FdLimit.open(), (int) listeners.stream().filter(l -> l.protocol() == Protocol.TCP).count());
         for (Running r : services) {
             r.service().started();
         }
@@ -261,8 +263,9 @@ public final class Host implements HostView, AutoCloseable {
                 // no TCP_NODELAY here: Netty's socket configs already set it on every accepted socket,
                 // and a child option would repeat the setsockopt once per connection
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .handler(new AcceptBackoff(planned.label(), r.stats()))
                 .childHandler(new StreamInitializer(planned.label(), r.config().limits(), r.stats(),
-                        r.gate(), refusals, r.service(), connections, () -> closing));
+                        r.gate(), refusals, fds.account(), r.service(), connections, () -> closing));
     }
 
     private Bootstrap udp(Running r) {

@@ -22,9 +22,11 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     private final BooleanSupplier closing;
     private final TrafficCounterHandler traffic;
     private final AccessRuleHandler access;
+    private final FdBudget.Account fds;
 
     StreamInitializer(String label, Limits limits, ServiceStats stats, ConnectionGate gate, RefusalLog refusals,
-                      Service service, ChannelGroup connections, BooleanSupplier closing) {
+                      FdBudget.Account fds, Service service, ChannelGroup connections, BooleanSupplier closing) {
+        this.fds = fds;
         this.label = label;
         this.limits = limits;
         this.stats = stats;
@@ -48,7 +50,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
         if (!limits.allow().isEmpty() || !limits.deny().isEmpty()) {
             ch.pipeline().addLast("access", access);
         }
-        ch.pipeline().addLast("limit", new ConnectionLimitHandler(label, gate, stats, refusals));
+        ch.pipeline().addLast("limit", new ConnectionLimitHandler(label, gate, stats, refusals, fds));
         if (!limits.idleTimeout().isZero()) {
             ch.pipeline().addLast("idle", new IdleCloseHandler(limits.idleTimeout()));
         }
