@@ -5,8 +5,8 @@
 # instances/per_source UNLIMITED, flags NOLIBWRAP). Servers on core SERVER_CPU, the load generator
 # (portd load, one thread) on LOAD_CPU; the peers take turns mode by mode, ROUNDS times, so that the
 # machine's other load hits them alike. Server CPU per operation from /proc/PID/stat.
-# Run as root by hand: bench/conncost.sh [ROUNDS=3 MEASURE=5 WARM=2]; prints a table and keeps the
-# raw runs in $work/runs.jsonl.
+# Run as root by hand: bench/conncost.sh [ROUNDS=3 MEASURE=5 WARM=2 BEFORE_JAR=old/portd.jar]; prints a
+# table (and keeps the raw runs in $work/runs.jsonl); BEFORE_JAR adds an older build as a peer.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS=${ROUNDS:-3}; WARM=${WARM:-2}; MEASURE=${MEASURE:-5}
@@ -75,7 +75,18 @@ TOML
 taskset -c "$SERVER_CPU" java $JVM_FLAGS ${PORTD_JAVA_OPTS:-} -jar "$jar" serve -c "$work/portd.toml" --bind 127.0.0.1 \
     >"$work/portd.out" 2>"$work/portd.err" &
 portd_pid=$!; pids+=("$portd_pid")
-taskset -c "$SERVER_CPU" java $JVM_FLAGS -cp "$jar" "$here/bench/ref/NettyRef.java" $((BASE + 1007)) $((BASE + 1013)) \
+before_peer=""
+if [ -n "${BEFORE_JAR:-}" ]; then   # an older build beside this one, on ports BASE + 4000: what a change bought
+    sed "s/port = $BASE/port = $((BASE + 4000))/; s/port = $((BASE + 7))/port = $((BASE + 4007))/; s/port = $((BASE + 13))/port = $((BASE + 4013))/" \
+        "$work/portd.toml" >"$work/before.toml"
+    cp "$BEFORE_JAR" "$work/before.jar"
+    taskset -c "$SERVER_CPU" java $JVM_FLAGS -jar "$work/before.jar" serve -c "$work/before.toml" --bind 127.0.0.1 \
+        >"$work/before.out" 2>"$work/before.err" &
+    before_pid=$!; pids+=("$before_pid")
+    before_peer=" before:$before_pid:4000"
+fi
+javac -d "$work/ref" -cp "$jar" "$here/bench/ref/NettyRef.java"
+taskset -c "$SERVER_CPU" java $JVM_FLAGS -cp "$jar:$work/ref" NettyRef $((BASE + 1007)) $((BASE + 1013)) \
     >"$work/netty.out" 2>&1 &
 netty_pid=$!; pids+=("$netty_pid")
 taskset -c "$SERVER_CPU" "$work/epoll_ref" $((BASE + 2007)) $((BASE + 2013)) &
@@ -102,8 +113,9 @@ XI
 taskset -c "$SERVER_CPU" xinetd -f "$work/xinetd.conf" -dontfork -pidfile "$work/xinetd.pid" >"$work/xinetd.log" 2>&1 &
 xinetd_pid=$!; pids+=("$xinetd_pid")
 for p in 7 13 1007 1013 2007 2013 3007 3013; do wait_port $((BASE + p)); done
+[ -z "$before_peer" ] || { wait_port $((BASE + 4007)); wait_port $((BASE + 4013)); }
 
-peers="portd:$portd_pid:0 netty:$netty_pid:1000 c:$c_pid:2000 xinetd:$xinetd_pid:3000"
+peers="portd:$portd_pid:0${before_peer} netty:$netty_pid:1000 c:$c_pid:2000 xinetd:$xinetd_pid:3000"
 modes=("echo|echo|7|-c 16 -s 64" "daytime-16|connect|13|-c 16" "daytime-1|connect|13|-c 1" "daytime-256|connect|13|-c 256")
 
 log "warming the JVMs up (unmeasured)"
@@ -147,9 +159,10 @@ python3 - "$data" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print(f"load average at the end: {sys.argv[2]}; median of each peer's rounds; ratios are portd / peer, round by round, then the median")
-labels = list(dict.fromkeys(r["label"] for r in rows)); peers = ["portd", "netty", "c", "xinetd"]
-print("| work | " + " | ".join(f"{p} ops/s | {p} us/op" for p in peers) + " | portd/netty us | portd/c us | portd/xinetd us |")
-print("|---" * (2 * len(peers) + 4) + "|")
+labels = list(dict.fromkeys(r["label"] for r in rows))
+peers = [p for p in ["portd", "before", "netty", "c", "xinetd"] if any(r["peer"] == p for r in rows)]
+print("| work | " + " | ".join(f"{p} ops/s | {p} us/op" for p in peers) + " | " + " | ".join(f"portd/{p} us" for p in peers[1:]) + " |")
+print("|---" * (3 * len(peers)) + "|---|")
 for lab in labels:
     cell, ratio = [], {}
     for p in peers:
@@ -163,5 +176,5 @@ for lab in labels:
             if a and b and a[0]["usPerOp"] and b[0]["usPerOp"]:
                 qs.append(a[0]["usPerOp"] / b[0]["usPerOp"])
         ratio[p] = f"{statistics.median(qs):.2f}x" if qs else "-"
-    print(f"| {lab} | " + " | ".join(cell) + f" | {ratio['netty']} | {ratio['c']} | {ratio['xinetd']} |")
+    print(f"| {lab} | " + " | ".join(cell) + " | " + " | ".join(ratio[p] for p in peers[1:]) + " |")
 PY

@@ -17,7 +17,7 @@ import java.util.Locale;
 /**
  * bench/ref/NettyRef.java: the plain-Netty floor beside portd in bench/conncost.sh: echo and daytime
  * on epoll with one event loop per CPU (as portd), the handlers a Netty user would write and nothing
- * else (no limits, counters, idle timer). Run: java -cp portd.jar NettyRef.java ECHO_PORT DAYTIME_PORT
+ * else (no limits, counters, idle timer). Build: javac -cp portd.jar -d ref NettyRef.java; run: java -cp portd.jar:ref NettyRef ECHO_PORT DAYTIME_PORT
  */
 public final class NettyRef {
     static final DateTimeFormatter DAYTIME = DateTimeFormatter.ofPattern("EEEE, MMMM d, uuuu HH:mm:ss-'UTC'\r\n", Locale.ROOT);

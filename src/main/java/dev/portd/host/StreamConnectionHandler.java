@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ final class StreamConnectionHandler extends ChannelDuplexHandler implements Runn
     private long lastActivity;
     private ScheduledFuture<?> idleTimer;
     private ChannelHandlerContext ctx;
+    private Ticker ticker;   // the event loop's clock (a test's loop has one it can move)
 
     StreamConnectionHandler(String label, ConnectionGate gate, ServiceStats stats, RefusalLog refusals,
                             FdBudget.Account fds, long idleNanos) {
@@ -79,7 +81,8 @@ final class StreamConnectionHandler extends ChannelDuplexHandler implements Runn
         ctx.fireChannelActive();
         if (idleNanos > 0 && ctx.channel().isActive()) {   // not for a service that has answered and closed
             this.ctx = ctx;
-            lastActivity = System.nanoTime();
+            ticker = ctx.executor().ticker();
+            lastActivity = ticker.nanoTime();
             idleTimer = ctx.executor().schedule(this, idleNanos, TimeUnit.NANOSECONDS);
         }
     }
@@ -93,7 +96,7 @@ final class StreamConnectionHandler extends ChannelDuplexHandler implements Runn
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (idleTimer != null) {
-            lastActivity = System.nanoTime();   // once per batch of reads
+            lastActivity = ticker.nanoTime();   // once per batch of reads
         }
         ctx.fireChannelReadComplete();
     }
@@ -102,7 +105,7 @@ final class StreamConnectionHandler extends ChannelDuplexHandler implements Runn
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         stats.bytesOut.add(size(msg));
         if (idleTimer != null) {
-            lastActivity = System.nanoTime();
+            lastActivity = ticker.nanoTime();
         }
         ctx.write(msg, promise);
     }
@@ -114,7 +117,7 @@ final class StreamConnectionHandler extends ChannelDuplexHandler implements Runn
         if (!ctx.channel().isOpen()) {
             return;
         }
-        long idleFor = System.nanoTime() - lastActivity;
+        long idleFor = ticker.nanoTime() - lastActivity;
         if (idleFor >= idleNanos) {
             ctx.close();
         } else {
