@@ -128,7 +128,11 @@ done
 for round in $(seq "$ROUNDS"); do
     for m in "${modes[@]}"; do
         IFS='|' read -r label mode port opts <<<"$m"
-        for peer in $peers; do
+        # the order turns each round: the first run after a change of mode meets the previous one's
+        # leftovers (TIME_WAIT sockets, xinetd's children being reaped)
+        read -r -a order <<<"$peers"
+        turn=$(( (round - 1) % ${#order[@]} ))
+        for peer in "${order[@]:turn}" "${order[@]:0:turn}"; do
             IFS=: read -r name pid off <<<"$peer"
             out="$work/$name-$label-$round.json"
             taskset -c "$LOAD_CPU" java -jar "$jar" load "$mode" 127.0.0.1:$((BASE + off + port)) $opts -t 1 \
