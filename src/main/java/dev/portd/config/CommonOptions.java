@@ -13,8 +13,9 @@ import java.util.List;
  *   <li>10,000 connections per service and 256 per source: xinetd ships 30 and 10, which a load
  *       test or a busy NAT exceeds;</li>
  *   <li>idle connections closed after 10 minutes;</li>
- *   <li>100 UDP replies per source and second: a person or a test never needs more, a reflection
- *       attack needs far more;</li>
+ *   <li>100 UDP replies per source and second of the kinds that can amplify, to remote sources: a
+ *       person never needs more, a reflection attack needs far more; loopback cannot be spoofed from
+ *       outside the host, and a reply no larger than its call amplifies nothing;</li>
  *   <li>5 s of grace after SIGTERM: systemd's stop jobs expect far less than their 90 s.</li>
  * </ul>
  */
@@ -55,9 +56,12 @@ public final class CommonOptions {
             "these may not connect or send; deny wins over allow").defaultText("nobody");
     public static final Option<Integer> UDP_REPLIES_PER_SECOND = Option.integer("udp_replies_per_second", 0,
             100_000_000, 100,
-            "datagrams answered per source address and second; the rest are dropped and counted; 0: no limit");
+            "replies per source address and second of a kind whose replies can be larger than the request "
+                    + "(daytime, qotd, chargen, time), to non-loopback sources; the rest are dropped and counted; 0: no limit");
+    public static final Option<Boolean> UDP_LIMIT_ALL = Option.bool("udp_limit_all", false,
+            "true: udp_replies_per_second limits every datagram of every kind, loopback sources included");
     public static final List<Option<?>> SERVICE = List.of(KIND, PORT, PROTOCOLS, BIND, ENABLED, MAX_CONNECTIONS,
-            PER_SOURCE, IDLE_TIMEOUT, ALLOW, DENY, UDP_REPLIES_PER_SECOND);
+            PER_SOURCE, IDLE_TIMEOUT, ALLOW, DENY, UDP_REPLIES_PER_SECOND, UDP_LIMIT_ALL);
 
     public static final Option<String> ZOOKEEPER = Option.string("zookeeper", null,
             "the ensemble's connect string: host:port, comma-separated, an optional /chroot at the end")

@@ -242,7 +242,8 @@ public final class ConfigLoader {
         }
         Limits limits = new Limits(get(common, CommonOptions.MAX_CONNECTIONS), get(common, CommonOptions.PER_SOURCE),
                 get(common, CommonOptions.IDLE_TIMEOUT), get(common, CommonOptions.ALLOW),
-                get(common, CommonOptions.DENY), get(common, CommonOptions.UDP_REPLIES_PER_SECOND));
+                get(common, CommonOptions.DENY), get(common, CommonOptions.UDP_REPLIES_PER_SECOND),
+                get(common, CommonOptions.UDP_LIMIT_ALL));
         Map<String, Object> own = new LinkedHashMap<>();
         for (Option<?> o : kind.options()) {
             if (common.containsKey(o.key())) {

@@ -14,18 +14,26 @@ import java.util.List;
  * @param idleTimeout         a TCP connection with no read or write for this long is closed (zero: never)
  * @param allow               if not empty, only these ranges may connect or send
  * @param deny                these ranges may not; deny wins over allow
- * @param udpRepliesPerSecond datagrams answered per source address and second (0: no limit)
+ * @param udpRepliesPerSecond replies per source address and second of an amplifying kind to a
+ *                            non-loopback source (0: no limit)
+ * @param udpLimitAll         whether that limit applies to every datagram and source instead
  */
 public record Limits(int maxConnections, int perSource, Duration idleTimeout,
-                     List<Cidr> allow, List<Cidr> deny, int udpRepliesPerSecond) {
+                     List<Cidr> allow, List<Cidr> deny, int udpRepliesPerSecond, boolean udpLimitAll) {
 
     public static final Limits DEFAULT = new Limits(CommonOptions.MAX_CONNECTIONS.defaultValue(),
             CommonOptions.PER_SOURCE.defaultValue(), CommonOptions.IDLE_TIMEOUT.defaultValue(), List.of(), List.of(),
-            CommonOptions.UDP_REPLIES_PER_SECOND.defaultValue());
+            CommonOptions.UDP_REPLIES_PER_SECOND.defaultValue(), CommonOptions.UDP_LIMIT_ALL.defaultValue());
 
     public Limits {
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);
+    }
+
+    /** Limits with the UDP rate applied only where replies can amplify (the default). */
+    public Limits(int maxConnections, int perSource, Duration idleTimeout, List<Cidr> allow, List<Cidr> deny,
+                  int udpRepliesPerSecond) {
+        this(maxConnections, perSource, idleTimeout, allow, deny, udpRepliesPerSecond, false);
     }
 
     /** Whether this peer passes the access rules: not denied, and allowed if an allow list exists. */

@@ -16,8 +16,10 @@ final class DatagramInitializer extends ChannelInitializer<Channel> {
     private final ServiceStats stats;
     private final Service service;
     private final TrafficCounterHandler traffic;
+    private final boolean amplifies;
 
-    DatagramInitializer(Limits limits, Set<Integer> loopPorts, ServiceStats stats, Service service) {
+    DatagramInitializer(Limits limits, Set<Integer> loopPorts, ServiceStats stats, Service service, boolean amplifies) {
+        this.amplifies = amplifies;
         this.limits = limits;
         this.loopPorts = loopPorts;
         this.stats = stats;
@@ -29,7 +31,7 @@ final class DatagramInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ch.pipeline().addLast("empty", EmptyDatagramHandler.INSTANCE);
         ch.pipeline().addLast("traffic", traffic);
-        ch.pipeline().addLast("guard", new UdpGuardHandler(limits, loopPorts, stats));
+        ch.pipeline().addLast("guard", new UdpGuardHandler(limits, loopPorts, stats, amplifies));
         service.initDatagram(ch);
         ch.pipeline().addLast("tail", DatagramTailHandler.INSTANCE);
     }

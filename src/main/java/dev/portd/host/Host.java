@@ -93,6 +93,7 @@ public final class Host implements HostView, AutoCloseable {
     /** What the loop guard never answers: the config's loop ports, then this host's UDP ports as they are bound. */
     private final Set<Integer> guardedPorts = ConcurrentHashMap.newKeySet();
     private final RefusalLog refusals = new RefusalLog();
+    private final FdBudget fds = new FdBudget();
     private Instant startedAt;
     private volatile Reload lastReload;
     private boolean closed;
@@ -261,6 +262,7 @@ public final class Host implements HostView, AutoCloseable {
             log.info("{}/{} {} listening on {}", l.protocol().label(), l.address().getPort(), l.service(),
                     NetUtil.toSocketAddressString(l.address()));
         }
+        fds.share(FdLimit.raise(), FdLimit.open(), (int) listeners.stream().filter(l -> l.protocol() == Protocol.TCP).count());
         for (Running r : services) {
             r.service().started();
         }
@@ -323,7 +325,7 @@ public final class Host implements HostView, AutoCloseable {
             log.info("{} takes fd {} from {}", planned.label(), passed.fd(), from);
         }
         if (planned.protocol() == Protocol.TCP) {
-            ServerBootstrap b = tcp(tcp);
+            ServerBootstrap b = tcp(tcp, r, planned);
             if (passed == null) {
                 return b.channel(transport.serverChannel()).bind(planned.address());
             }
@@ -355,10 +357,10 @@ public final class Host implements HostView, AutoCloseable {
 
     private ListenerInitializer.Target target(Running r, PlannedListener planned) {
         return new ListenerInitializer.Target(new StreamInitializer(planned.label(), r.config().limits(), r.stats(),
-                r.gate(), refusals, r.service(), connections, () -> closing), r.connections());
+                r.gate(), refusals, fds.account(), r.service(), connections, () -> closing), r.connections());
     }
 
-    private ServerBootstrap tcp(ListenerInitializer children) {
+    private ServerBootstrap tcp(ListenerInitializer children, Running r, PlannedListener planned) {
         return new ServerBootstrap()
                 .group(group)
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
@@ -366,6 +368,7 @@ public final class Host implements HostView, AutoCloseable {
                 // no TCP_NODELAY here: Netty's socket configs already set it on every accepted socket,
                 // and a child option would repeat the setsockopt once per connection
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .handler(new AcceptBackoff(planned.label(), r.stats()))
                 .childHandler(children);
     }
 
@@ -378,7 +381,8 @@ public final class Host implements HostView, AutoCloseable {
     }
 
     private DatagramInitializer datagramPipeline(Running r) {
-        return new DatagramInitializer(r.config().limits(), guardedPorts, r.stats(), r.service());
+        return new DatagramInitializer(r.config().limits(), guardedPorts, r.stats(), r.service(),
+                r.config().kind().amplifiesOverUdp());
     }
 
     // ---- reload ----

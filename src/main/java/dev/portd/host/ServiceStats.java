@@ -14,6 +14,8 @@ public final class ServiceStats implements HostView.Counters {
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder datagramsIn = new LongAdder();
+    /** Times a listener stopped accepting for a moment because the process was out of fds. */
+    final LongAdder acceptPauses = new LongAdder();
     private final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
 
@@ -30,6 +32,7 @@ public final class ServiceStats implements HostView.Counters {
     @Override public long bytesIn() { return bytesIn.sum(); }
     @Override public long bytesOut() { return bytesOut.sum(); }
     @Override public long datagramsIn() { return datagramsIn.sum(); }
+    public long acceptPauses() { return acceptPauses.sum(); }
     @Override public long refused() { return sum(refused); }
     @Override public long datagramsDropped() { return sum(dropped); }
 

@@ -8,8 +8,9 @@ import io.netty.channel.group.ChannelGroup;
 import java.util.function.BooleanSupplier;
 
 /**
- * The pipeline of one accepted TCP connection, read as a list of concerns: the host's (bytes
- * counted, access rules, connection limits, idle timeout), then the service's, then the tail.
+ * The pipeline of one accepted TCP connection, read as a list of concerns: the host's (access rules
+ * when the service has any; then limits, bytes counted and the idle timeout, in one handler), then
+ * the service's, then the tail.
  */
 final class StreamInitializer extends ChannelInitializer<Channel> {
     private final String label;
@@ -20,11 +21,13 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     private final Service service;
     private final ChannelGroup connections;
     private final BooleanSupplier closing;
-    private final TrafficCounterHandler traffic;
     private final AccessRuleHandler access;
+    private final long idleNanos;
+    private final FdBudget.Account fds;
 
     StreamInitializer(String label, Limits limits, ServiceStats stats, ConnectionGate gate, RefusalLog refusals,
-                      Service service, ChannelGroup connections, BooleanSupplier closing) {
+                      FdBudget.Account fds, Service service, ChannelGroup connections, BooleanSupplier closing) {
+        this.fds = fds;
         this.label = label;
         this.limits = limits;
         this.stats = stats;
@@ -33,7 +36,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
         this.service = service;
         this.connections = connections;
         this.closing = closing;
-        this.traffic = new TrafficCounterHandler(stats);
+        this.idleNanos = limits.idleTimeout().toNanos();
         this.access = new AccessRuleHandler(label, limits, stats, refusals);
     }
 
@@ -44,14 +47,10 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
             ch.close();
             return;
         }
-        ch.pipeline().addLast("traffic", traffic);
         if (!limits.allow().isEmpty() || !limits.deny().isEmpty()) {
             ch.pipeline().addLast("access", access);
         }
-        ch.pipeline().addLast("limit", new ConnectionLimitHandler(label, gate, stats, refusals));
-        if (!limits.idleTimeout().isZero()) {
-            ch.pipeline().addLast("idle", new IdleCloseHandler(limits.idleTimeout()));
-        }
+        ch.pipeline().addLast("host", new StreamConnectionHandler(label, gate, stats, refusals, fds, idleNanos));
         service.initStream(ch);
         ch.pipeline().addLast("tail", StreamTailHandler.INSTANCE);
     }

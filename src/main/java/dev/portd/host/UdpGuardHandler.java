@@ -19,7 +19,12 @@ import java.util.Set;
  *       services answering each other forever is CVE-1999-0103;</li>
  *   <li>a multicast source, which no real sender has;</li>
  *   <li>a source outside the allow list or inside the deny list;</li>
- *   <li>more than {@code udp_replies_per_second} datagrams from one address in a second.</li>
+ *   <li>more than {@code udp_replies_per_second} datagrams from one address in a second, when the
+ *       reply could amplify: the kind's replies can be larger than its requests (daytime, qotd,
+ *       chargen, time, flagged in the table of kinds) and the source is not loopback, which no one
+ *       outside this host can spoof. Echo and the portmapper's GETPORT answer with no more than they
+ *       got, so an honest local client is never throttled; {@code udp_limit_all = true} limits every
+ *       datagram instead.</li>
  * </ul>
  * One instance per socket: it runs on that socket's event loop only.
  */
@@ -32,9 +37,12 @@ final class UdpGuardHandler extends ChannelInboundHandlerAdapter {
     private final Set<Integer> loopPorts;
     private final ServiceStats stats;
     private final SourceRateWindow replies;
+    /** Whether this service's replies can be larger than the requests. */
+    private final boolean amplifies;
 
-    UdpGuardHandler(Limits limits, Set<Integer> loopPorts, ServiceStats stats) {
+    UdpGuardHandler(Limits limits, Set<Integer> loopPorts, ServiceStats stats, boolean amplifies) {
         this.limits = limits;
+        this.amplifies = amplifies;
         this.loopPorts = loopPorts;
         this.stats = stats;
         this.replies = new SourceRateWindow(limits.udpRepliesPerSecond(), MAX_SOURCES_PER_SECOND);
@@ -69,7 +77,11 @@ final class UdpGuardHandler extends ChannelInboundHandlerAdapter {
         if (!limits.permits(address)) {
             return "denied";
         }
-        boolean limited = limits.udpRepliesPerSecond() > 0 && replies.overLimit(address);   // 0: no limit
+        boolean limited = limits.udpRepliesPerSecond() > 0 && rateApplies(address) && replies.overLimit(address);
         return limited ? "rate limit" : null;
+    }
+
+    private boolean rateApplies(InetAddress source) {
+        return limits.udpLimitAll() || amplifies && !source.isLoopbackAddress();
     }
 }

@@ -19,6 +19,10 @@ import java.util.function.Function;
  * @param answersAnyDatagram whether it answers every datagram (echo, chargen, ...): a datagram
  *                      from its well-known port is then another server's answer, and the host's
  *                      loop guard never answers it (CVE-1999-0103)
+ * @param amplifiesOverUdp whether a UDP reply can be larger than its request (daytime, qotd,
+ *                      chargen, time answer an empty datagram): the host's {@code
+ *                      udp_replies_per_second} then applies to its non-loopback sources; a kind
+ *                      whose replies are no larger (echo, the portmapper's GETPORT) is not limited
  */
 public record ServiceKind(
         String name,
@@ -28,7 +32,8 @@ public record ServiceKind(
         String summary,
         List<Option<?>> options,
         KindCheck check,
-        boolean answersAnyDatagram) {
+        boolean answersAnyDatagram,
+        boolean amplifiesOverUdp) {
 
     public static final Set<Protocol> TCP = Set.of(Protocol.TCP);
     public static final Set<Protocol> UDP = Set.of(Protocol.UDP);
@@ -42,22 +47,27 @@ public record ServiceKind(
     /** A kind without options of its own. */
     public static ServiceKind of(String name, int defaultPort, Set<Protocol> protocols,
                                  Function<ServiceContext, Service> factory, String summary) {
-        return new ServiceKind(name, defaultPort, protocols, factory, summary, List.of(), KindCheck.NONE, false);
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, List.of(), KindCheck.NONE, false, false);
     }
 
     /** The same kind taking these options. */
     public ServiceKind options(List<Option<?>> own) {
-        return new ServiceKind(name, defaultPort, protocols, factory, summary, own, check, answersAnyDatagram);
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, own, check, answersAnyDatagram, amplifiesOverUdp);
     }
 
     /** The same kind checking its options with {@code worldCheck}. */
     public ServiceKind check(KindCheck worldCheck) {
-        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, worldCheck, answersAnyDatagram);
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, worldCheck, answersAnyDatagram, amplifiesOverUdp);
     }
 
     /** The same kind marked as answering every datagram (see {@link #answersAnyDatagram}). */
     public ServiceKind answeringAnyDatagram() {
-        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, check, true);
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, check, true, amplifiesOverUdp);
+    }
+
+    /** The same kind marked as answering with more bytes than it receives (see {@link #amplifiesOverUdp}). */
+    public ServiceKind amplifyingOverUdp() {
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, check, answersAnyDatagram, true);
     }
 
     /** The option of this kind with that key, or null. */

@@ -32,15 +32,15 @@ public final class ServiceKinds {
             ServiceKind.of("discard", 9, TCP_UDP, ctx -> new DiscardService(),
                     "RFC 863: reads and throws away"),
             ServiceKind.of("daytime", 13, TCP_UDP, DaytimeService::new,
-                    "RFC 867: the date and time as text").answeringAnyDatagram()
+                    "RFC 867: the date and time as text").answeringAnyDatagram().amplifyingOverUdp()
                     .options(DaytimeService.OPTIONS).check(DaytimeService::check),
             ServiceKind.of("qotd", 17, TCP_UDP, QotdService::new,
-                    "RFC 865: a quote under 512 characters").answeringAnyDatagram()
+                    "RFC 865: a quote under 512 characters").answeringAnyDatagram().amplifyingOverUdp()
                     .options(QotdService.OPTIONS).check(QotdService::check),
             ServiceKind.of("chargen", 19, TCP_UDP, ctx -> new ChargenService(),
-                    "RFC 864: a stream of the 95 printable characters").answeringAnyDatagram(),
+                    "RFC 864: a stream of the 95 printable characters").answeringAnyDatagram().amplifyingOverUdp(),
             ServiceKind.of("time", 37, TCP_UDP, ctx -> new TimeService(ctx.clock()),
-                    "RFC 868: seconds since 1900 as 32 bits").answeringAnyDatagram(),
+                    "RFC 868: seconds since 1900 as 32 bits").answeringAnyDatagram().amplifyingOverUdp(),
             ServiceKind.of("smtp", 25, TCP, SmtpService::new,
                     "RFC 5321: receives mail and stores it durably in a Maildir")
                     .options(SmtpService.OPTIONS).check(SmtpService::check),

@@ -129,7 +129,8 @@ class HostLimitsTest {
     @Test
     void udpRepliesPerSourceAreLimitedAndTheRestCounted() throws Exception {
         int sent = 60;
-        try (Host host = echo(limits(0, 0, Duration.ZERO, List.of(), List.of(), 10));
+        // echo from loopback is limited only when the config says so: its replies amplify nothing
+        try (Host host = echo(limits(0, 0, Duration.ZERO, List.of(), List.of(), 10) + "udp_limit_all = true\n");
              Udp udp = Udp.to(host.udpPort("echo"))) {
             for (int i = 0; i < sent; i++) {
                 udp.send(("n" + i).getBytes(US_ASCII));
@@ -142,6 +143,18 @@ class HostLimitsTest {
             long dropped = host.stats("echo").droppedByReason().getOrDefault("rate limit", 0L);
             assertThat(dropped).isPositive();
             assertThat(replies + dropped).isEqualTo(sent);
+        }
+    }
+
+    @Test
+    void udpEchoFromLoopbackIsNotLimitedByDefault() throws Exception {
+        int sent = 60;
+        try (Host host = echo(limits(0, 0, Duration.ZERO, List.of(), List.of(), 10));
+             Udp udp = Udp.to(host.udpPort("echo"))) {
+            for (int i = 0; i < sent; i++) {
+                assertThat(udp.exchange(("n" + i).getBytes(US_ASCII))).asString(US_ASCII).isEqualTo("n" + i);
+            }
+            assertThat(host.stats("echo").datagramsDropped()).isZero();
         }
     }
 }

@@ -161,7 +161,7 @@ class LoadRunTest {
 
     @Test
     void udpEchoReportsDatagramsTheGuardDrops() throws Exception {
-        try (Host host = TestHosts.start("[services.echo]\nudp_replies_per_second = 10")) {
+        try (Host host = TestHosts.start("[services.echo]\nudp_replies_per_second = 10\nudp_limit_all = true")) {
             LoadSpec s = spec(LoadMode.UDP_ECHO, host.udpPort("echo"), 0).withConnections(2)
                     .withTiming(Duration.ofMillis(600), Duration.ZERO).withTimeout(Duration.ofMillis(50));
             LoadReport r = run(s);

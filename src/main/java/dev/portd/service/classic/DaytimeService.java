@@ -6,6 +6,7 @@ import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -56,25 +57,24 @@ public final class DaytimeService extends OneReplyService {
     }
 
     /** The line of one second, kept: formatting a date costs more than the rest of a connection. */
-    private record Line(long second, byte[] bytes) {
+    private record Line(long second, ByteBuf buf) {
     }
 
-    private volatile Line last = new Line(Long.MIN_VALUE, new byte[0]);
+    private volatile Line last = new Line(Long.MIN_VALUE, Unpooled.EMPTY_BUFFER);
 
-    private byte[] bytes() {
+    private Line line() {
         Instant now = clock.instant();
         Line cached = last;
         if (cached.second() != now.getEpochSecond()) {
             String text = format.format(ZonedDateTime.ofInstant(now, clock.getZone()).withNano(0)) + "\r\n";
-            cached = new Line(now.getEpochSecond(), text.getBytes(StandardCharsets.US_ASCII));
+            cached = new Line(now.getEpochSecond(), constant(text.getBytes(StandardCharsets.US_ASCII)));
             last = cached;
         }
-        return cached.bytes();
+        return cached;
     }
 
     @Override
     ByteBuf reply(ByteBufAllocator alloc) {
-        byte[] bytes = bytes();
-        return alloc.buffer(bytes.length).writeBytes(bytes);
+        return line().buf().duplicate();
     }
 }

@@ -7,7 +7,6 @@ import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +57,7 @@ public final class QotdService extends OneReplyService {
         }
         List<ByteBuf> bufs = new ArrayList<>();
         for (String text : texts) {
-            bufs.add(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.US_ASCII))));
+            bufs.add(constant(text.getBytes(StandardCharsets.US_ASCII)));
         }
         this.quotes = List.copyOf(bufs);
     }

@@ -23,8 +23,20 @@ public final class TimeService extends OneReplyService {
         return (Math.floorDiv(clock.millis(), 1000) + SECONDS_1900_TO_1970) & 0xFFFF_FFFFL;
     }
 
+    /** The 4 bytes of one second, kept (see {@link OneReplyService#constant}). */
+    private record Second(long value, ByteBuf buf) {
+    }
+
+    private volatile Second last = new Second(-1, null);
+
     @Override
     ByteBuf reply(ByteBufAllocator alloc) {
-        return alloc.buffer(4).writeInt((int) secondsSince1900(clock));
+        long now = secondsSince1900(clock);
+        Second cached = last;
+        if (cached.value() != now) {
+            cached = new Second(now, constant(new byte[] {(byte) (now >>> 24), (byte) (now >>> 16), (byte) (now >>> 8), (byte) now}));
+            last = cached;
+        }
+        return cached.buf().duplicate();
     }
 }

@@ -1,12 +1,12 @@
 package dev.portd.service.exec;
 
+import dev.portd.service.ConnectionIdle;
 import dev.portd.service.HostEvent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollTcpInfo;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -44,10 +44,11 @@ final class ExecStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long idleMillis = 0;
-        IdleStateHandler idle = ch.pipeline().get(IdleStateHandler.class);
-        if (idle != null) {
-            idleMillis = idle.getAllIdleTimeInMillis();
-            ch.pipeline().remove(idle);
+        for (var entry : ch.pipeline()) {   // the host's idle timer: the program's bytes bypass portd from here on
+            if (entry.getValue() instanceof ConnectionIdle idle) {
+                idleMillis = idle.idleTimeoutMillis();
+                idle.stopIdleTimer();
+            }
         }
         LibC c = LibC.load();
         int fd = ((EpollSocketChannel) ch).fd().intValue();

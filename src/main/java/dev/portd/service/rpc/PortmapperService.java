@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +41,13 @@ public final class PortmapperService implements Service, PortMappings, ClusterAw
      */
     static final Option<Long> MAX_RECORD_BYTES = Option.size("max_record_bytes", 1024, 16 << 20, 64 * 1024L,
             "largest RPC record over TCP, all fragments together");
+    /** A call arrives in one read; a record still open after 10 s is a client holding the connection. */
+    static final Option<Duration> RECORD_TIMEOUT = Option.duration("record_timeout", Duration.ofMillis(1),
+            Duration.ofHours(1), Duration.ofSeconds(10),
+            "over TCP, a record must end this long after its first byte, else the connection is closed");
+    /** Real clients send one fragment per record; empty non-final fragments cost us and tell nothing. */
+    static final Option<Integer> MAX_RECORD_FRAGMENTS = Option.integer("max_record_fragments", 1, 1_000_000, 256,
+            "over TCP, fragments in one record; past it the connection is closed");
     /** DUMP, GETADDRLIST and GETSTAT over UDP per non-local source and second: rpcinfo needs one. */
     static final Option<Integer> UDP_DUMP_PER_SOURCE = Option.integer("udp_dump_per_source", 0, 1_000_000, 2,
             "DUMP, GETADDRLIST and GETSTAT calls over UDP answered per non-local source and second");
@@ -52,11 +60,16 @@ public final class PortmapperService implements Service, PortMappings, ClusterAw
     static final Option<Boolean> INSECURE = Option.bool("insecure", false,
             "accept SET and UNSET from any host, as rpcbind -i; false: local callers only");
     public static final List<Option<?>> OPTIONS =
-            List.of(LOCAL_SOCKET, STATE, MAX_RECORD_BYTES, UDP_DUMP_PER_SOURCE, INSECURE);
+            List.of(LOCAL_SOCKET, STATE, MAX_RECORD_BYTES, RECORD_TIMEOUT, MAX_RECORD_FRAGMENTS, UDP_DUMP_PER_SOURCE,
+                    INSECURE);
 
     private final ServiceContext ctx;
     private final int maxRecordBytes;
     private final int udpDumpPerSource;
+    private final Duration recordTimeout;
+    private final int maxRecordFragments;
+    private final LongAdder recordTimeouts = new LongAdder();
+    private final LongAdder recordFragmentCuts = new LongAdder();
     private final RpcbRegistry registry = new RpcbRegistry(this::changed);
     private final RpcbStats stats = new RpcbStats();
     private final NamesProgram names = new NamesProgram();
@@ -72,12 +85,16 @@ public final class PortmapperService implements Service, PortMappings, ClusterAw
         this.ctx = ctx;
         this.maxRecordBytes = (int) (long) ctx.options().get(MAX_RECORD_BYTES);
         this.udpDumpPerSource = ctx.options().get(UDP_DUMP_PER_SOURCE);
+        this.recordTimeout = ctx.options().get(RECORD_TIMEOUT);
+        this.maxRecordFragments = ctx.options().get(MAX_RECORD_FRAGMENTS);
         this.dispatcher = new RpcDispatcher(List.of(
                 new PortmapperProgram(registry, stats, ctx.clock(), ctx.options().get(INSECURE)), names));
     }
 
     @Override
     public void initStream(Channel connection) {
+        connection.pipeline().addLast("deadline", new RpcRecordDeadline(recordTimeout, maxRecordFragments,
+                why -> (why == RpcRecordDeadline.Cut.TIMEOUT ? recordTimeouts : recordFragmentCuts).increment()));
         connection.pipeline().addLast("framing", new RpcRecordDecoder(maxRecordBytes));
         connection.pipeline().addLast("record", RpcRecordEncoder.INSTANCE);
         connection.pipeline().addLast("rpc", new RpcStreamHandler(dispatcher, ch -> RpcCaller.inet(true,
@@ -204,6 +221,16 @@ public final class PortmapperService implements Service, PortMappings, ClusterAw
     @Override
     public void cluster(ClusterView view) {
         names.cluster(view);
+    }
+
+    /** TCP connections closed because a record did not end within record_timeout. */
+    long recordTimeouts() {
+        return recordTimeouts.sum();
+    }
+
+    /** TCP connections closed because a record had more than max_record_fragments fragments. */
+    long recordFragmentCuts() {
+        return recordFragmentCuts.sum();
     }
 
     /** DUMP-like calls over UDP dropped by the per-source limit. */

@@ -76,6 +76,95 @@ class PortmapperServiceTest {
     }
 
     @Test
+    void fiveThousandGetportCallsOverUdpFromLoopbackAreAllAnsweredWithTheDefaults() throws IOException {
+        int calls = 5_000;
+        try (Host host = start(options()); DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp.setSoTimeout((int) TIMEOUT.toMillis());
+            java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[512], 512);
+            for (int xid = 1; xid <= calls; xid++) {
+                ByteBuf call = Unpooled.buffer().writeInt(xid).writeInt(0).writeInt(2).writeInt(100000).writeInt(2)
+                        .writeInt(PmapProcedures.GETPORT).writeLong(0).writeLong(0);
+                pmapArgs(call, 100000, 2, 17, 0);
+                udp.send(new java.net.DatagramPacket(call.array(), call.readableBytes(),
+                        InetAddress.getLoopbackAddress(), host.udpPort("portmapper")));
+                udp.receive(reply);   // a dropped call fails here after TIMEOUT
+                ByteBuffer b = ByteBuffer.wrap(reply.getData(), 0, reply.getLength());
+                assertThat(b.getInt(0)).isEqualTo(xid);
+                assertThat(b.getInt(24)).isEqualTo(host.udpPort("portmapper"));
+            }
+            assertThat(host.stats("portmapper").datagramsDropped()).isZero();
+        }
+    }
+
+    static PortmapperService portmapper(Host host) {
+        return host.servicesOf(PortmapperService.class).get(0);
+    }
+
+    /** True when the server has closed this connection (end of stream or reset) within 10 s. */
+    static boolean closedByServer(java.net.Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void recordNotFinishedWithinRecordTimeoutClosesTheConnectionAndIsCounted() throws IOException {
+        Map<String, Object> options = new java.util.HashMap<>(options());
+        options.put("record_timeout", "300ms");
+        try (Host host = start(options); java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(),
+                host.tcpPort("portmapper"))) {
+            s.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 1});   // a non-final fragment, then nothing
+            assertThat(closedByServer(s)).isTrue();
+            assertThat(portmapper(host).recordTimeouts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void recordOfTooManyFragmentsClosesTheConnectionAndIsCounted() throws IOException {
+        Map<String, Object> options = new java.util.HashMap<>(options());
+        options.put("max_record_fragments", 4);
+        try (Host host = start(options); java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(),
+                host.tcpPort("portmapper"))) {
+            s.getOutputStream().write(new byte[5 * 4]);   // five empty non-final fragments
+            assertThat(closedByServer(s)).isTrue();
+            assertThat(portmapper(host).recordFragmentCuts()).isEqualTo(1);
+            assertThat(portmapper(host).recordTimeouts()).isZero();
+        }
+    }
+
+    @Test
+    void callsInSeveralFragmentsWithinTheLimitsAreAnswered() throws IOException {
+        Map<String, Object> options = new java.util.HashMap<>(options());
+        options.put("max_record_fragments", 4);
+        try (Host host = start(options); java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(),
+                host.tcpPort("portmapper"))) {
+            s.setSoTimeout((int) TIMEOUT.toMillis());
+            ByteBuf call = Unpooled.buffer().writeInt(9).writeInt(0).writeInt(2).writeInt(100000).writeInt(2)
+                    .writeInt(PmapProcedures.GETPORT).writeLong(0).writeLong(0);
+            pmapArgs(call, 100000, 2, 6, 0);
+            byte[] body = java.util.Arrays.copyOf(call.array(), call.readableBytes());
+            for (int round = 0; round < 3; round++) {   // 3 records of 4 fragments: the count starts again per record
+                ByteBuf record = Unpooled.buffer();
+                int[] cuts = {0, 10, 20, body.length - 4, body.length};
+                for (int f = 0; f < 4; f++) {
+                    record.writeInt((f == 3 ? 0x8000_0000 : 0) | (cuts[f + 1] - cuts[f]));
+                    record.writeBytes(body, cuts[f], cuts[f + 1] - cuts[f]);
+                }
+                s.getOutputStream().write(record.array(), 0, record.readableBytes());
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                int mark = in.readInt();
+                byte[] reply = new byte[mark & 0x7FFF_FFFF];
+                in.readFully(reply);
+                assertThat(ByteBuffer.wrap(reply).getInt(24)).isEqualTo(host.tcpPort("portmapper"));
+            }
+            assertThat(portmapper(host).recordFragmentCuts()).isZero();
+        }
+    }
+
+    @Test
     void getportOverUdpFindsWhatSetRegisteredOverTcp() throws IOException {
         try (Host host = start(options()); RpcClient c = RpcClient.tcp(tcp(host), TIMEOUT);
              DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
