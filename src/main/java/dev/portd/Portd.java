@@ -4,7 +4,6 @@ import dev.portd.cli.CheckCommand;
 import dev.portd.cli.ImportCommand;
 import dev.portd.cli.ExitCodes;
 import dev.portd.cli.HelpFooter;
-import dev.portd.cli.NearestName;
 import dev.portd.cli.LoadCommand;
 import dev.portd.cli.LookupCommand;
 import dev.portd.cli.ScanCommand;
@@ -13,6 +12,7 @@ import dev.portd.cli.ServeCommand;
 import dev.portd.cli.ServicesCommand;
 import dev.portd.cli.WhoCommand;
 import dev.portd.config.ConfigException;
+import dev.portd.config.Suggest;
 import dev.portd.host.BindFailedException;
 import dev.portd.host.BindProblem;
 import java.io.PrintWriter;
@@ -127,8 +127,8 @@ public final class Portd implements Runnable {
             String what = first.startsWith("-") ? "unknown option " : u.getCommandLine().getSubcommands().isEmpty()
                     ? "unexpected argument " : "unknown command ";
             String near = first.startsWith("-")
-                    ? NearestName.of(first.replaceFirst("=.*", ""), u.getCommandLine().getCommandSpec().optionsMap().keySet())
-                    : NearestName.of(first, u.getCommandLine().getSubcommands().keySet());
+                    ? Suggest.closest(first.replaceFirst("=.*", ""), u.getCommandLine().getCommandSpec().optionsMap().keySet())
+                    : Suggest.closest(first, u.getCommandLine().getSubcommands().keySet());
             return what + first + (near == null ? "" : "; did you mean " + near + "?");
         }
         String m = e.getMessage();

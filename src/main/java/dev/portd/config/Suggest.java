@@ -2,16 +2,20 @@ package dev.portd.config;
 
 import java.util.Collection;
 
-/** "Did you mean": the allowed word closest to a mistyped one, by edit distance. */
-final class Suggest {
+/**
+ * "Did you mean": the known word nearest to a mistyped one, by edit distance with a swap of two
+ * neighbours counted as one edit (optimal string alignment): config keys, kinds, and the command
+ * line's options and subcommands ({@code --prot-offset} -> {@code --port-offset}).
+ */
+public final class Suggest {
     private Suggest() {
     }
 
-    /** The closest candidate within two edits (one for words of four letters or fewer), or null. */
-    static String closest(String typed, Collection<String> candidates) {
+    /** The nearest candidate within a third of the typed length in edits (at least 1), or null. */
+    public static String closest(String typed, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        int allowed = typed.length() <= 4 ? 1 : 2;
+        int allowed = Math.max(1, typed.length() / 3);
         for (String c : candidates) {
             int d = distance(typed, c);
             if (d <= allowed && d < bestDistance) {
