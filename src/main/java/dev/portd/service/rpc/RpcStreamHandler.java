@@ -35,15 +35,21 @@ final class RpcStreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            if (!ctx.channel().isActive()) {
+                return;   // closed by an earlier record of the same read: a reply would fail into exceptionCaught
+            }
             if (caller == null) {
                 caller = callerOf.apply(ctx.channel());
             }
             RpcCallDecoder.Result message = RpcCallDecoder.decode(record);
             ByteBuf reply = dispatcher.reply(message, caller, ctx.alloc());
             if (reply == null) {
+                ctx.flush();   // the replies to the calls before this one go out first
                 ctx.close();
             } else {
-                ctx.write(reply, ctx.voidPromise());
+                // a real promise, not the void one: a reply still queued when the connection closes
+                // fails quietly into it instead of into exceptionCaught as an error
+                ctx.write(reply);
             }
         } finally {
             record.release();
