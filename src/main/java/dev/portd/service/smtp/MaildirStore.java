@@ -68,7 +68,7 @@ final class MaildirStore {
             }
         }
         if (cleaned > 0) {
-            log.info("{}: removed {} unfinished message(s) from tmp/", root, cleaned);
+            log.info("smtp: removed {} unfinished message(s) from {}/tmp/", cleaned, root);
         }
         // a Maildir we can list but not write would answer 451 to every message: find out now
         Path probe = tmp.resolve(".portd-probe-" + pid);

@@ -289,7 +289,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (failure == null) {
             reply(250, "2.0.0", "OK: queued as " + name);
         } else {
-            log.warn("{}: cannot store a message in the Maildir: {}", settings.hostname(), failure.toString());
+            log.warn("smtp: cannot store a message in the Maildir: {}", failure.toString());
             reply(451, "4.3.0", "Error: local error in processing, try again later");
         }
         SmtpLine next;
