@@ -42,9 +42,7 @@ final class ExecPipeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
-        if (service.refusal() != null) {
-            service.startFailed(service.refusal());
-            ch.close();
+        if (service.refuses(ch)) {
             return;
         }
         var env = ExecService.connectionEnv((InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress());

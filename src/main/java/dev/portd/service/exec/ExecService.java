@@ -91,6 +91,20 @@ public final class ExecService implements Service, ServiceFigures {
         waiters.forEach(ExecDatagramWaiter::stop);
     }
 
+    /**
+     * Closes a connection this service cannot serve (see {@link #refusal()}), counted as a failed
+     * start; true when it did, so the handler goes no further.
+     */
+    boolean refuses(Channel connection) {
+        String why = refusal();
+        if (why == null) {
+            return false;
+        }
+        startFailed(why);
+        connection.close();
+        return true;
+    }
+
     /** Why this service refuses every client (a TCP/UDP and wait mismatch), or null. */
     String refusal() {
         return refusal;

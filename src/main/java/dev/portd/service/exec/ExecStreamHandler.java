@@ -38,9 +38,7 @@ final class ExecStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
-        if (service.refusal() != null) {
-            service.startFailed(service.refusal());
-            ch.close();
+        if (service.refuses(ch)) {
             return;
         }
         long idleMillis = 0;
