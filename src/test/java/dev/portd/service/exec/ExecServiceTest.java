@@ -100,20 +100,7 @@ class ExecServiceTest {
     @Test
     void catEchoesThroughTheHandedOverSocketAndHalfCloseEndsIt() throws Exception {
         try (Host host = exec("[\"/bin/cat\"]", "")) {
-            byte[] sent = new byte[500_000];
-            new Random(5).nextBytes(sent);
-            try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
-                CompletableFuture<Void> w = CompletableFuture.runAsync(() -> {
-                    try {
-                        s.getOutputStream().write(sent);
-                        s.shutdownOutput();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                assertThat(s.getInputStream().readAllBytes()).isEqualTo(sent);
-                w.join();
-            }
+            assertCatEchoes(host, 500_000, 5);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 JsonNode f = figures(host, "prog");
                 assertThat(f.get("started").asLong()).isEqualTo(1);
@@ -184,20 +171,25 @@ class ExecServiceTest {
     void overPipesWhenTheTransportHasNoFd() throws Exception {
         try (Host host = TestHosts.start("[host]\ntransport = \"nio\"\n[services.prog]\nkind = \"exec\"\nport = 0\n"
                 + "protocols = [\"tcp\"]\ncommand = [\"/bin/cat\"]\n")) {
-            byte[] sent = new byte[300_000];
-            new Random(9).nextBytes(sent);
-            try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
-                CompletableFuture<Void> w = CompletableFuture.runAsync(() -> {
-                    try {
-                        s.getOutputStream().write(sent);
-                        s.shutdownOutput();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                assertThat(s.getInputStream().readAllBytes()).isEqualTo(sent);
-                w.join();
-            }
+            assertCatEchoes(host, 300_000, 9);
+        }
+    }
+
+    /** Random bytes written then half-closed come back whole through the program (cat), and it ends. */
+    static void assertCatEchoes(Host host, int bytes, long seed) throws Exception {
+        byte[] sent = new byte[bytes];
+        new Random(seed).nextBytes(sent);
+        try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
+            CompletableFuture<Void> w = CompletableFuture.runAsync(() -> {
+                try {
+                    s.getOutputStream().write(sent);
+                    s.shutdownOutput();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(s.getInputStream().readAllBytes()).isEqualTo(sent);
+            w.join();
         }
     }
 }
