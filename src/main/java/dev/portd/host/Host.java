@@ -705,5 +705,13 @@ public final class Host implements HostView, AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         blocking.shutdownNow();
+        // close() returns when no portd thread still writes a file (a test's temporary directory is removed next)
+        try {
+            if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("portd stopping: a blocking task is still running after 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -76,6 +76,8 @@ public final class PortmapperService implements Service, PortMappings, ClusterAw
     private final RpcDispatcher dispatcher;
     private final LongAdder limited = new LongAdder();
     private final AtomicBoolean savePending = new AtomicBoolean();
+    /** Set by {@link #stopped()} after the last save; guarded by {@code this}. */
+    private boolean stopped;
     private volatile RpcbStateFile state;
     private volatile List<RpcbMapping> self = List.of();
     private RpcLocalSocket local;
@@ -193,7 +195,15 @@ public final class PortmapperService implements Service, PortMappings, ClusterAw
         });
     }
 
-    private void save(RpcbStateFile file) {
+    /**
+     * Writes the state file unless the service has stopped: a save queued on the blocking executor
+     * must not write after {@link #stopped()} made the last one (it would recreate the file in a
+     * directory its owner is removing).
+     */
+    private synchronized void save(RpcbStateFile file) {
+        if (stopped) {
+            return;
+        }
         List<RpcbMapping> current = self;
         try {
             file.save(registry.all().stream().filter(m -> !current.contains(m)).toList());
@@ -244,8 +254,11 @@ public final class PortmapperService implements Service, PortMappings, ClusterAw
             local.close();
         }
         RpcbStateFile file = state;
-        if (file != null) {
-            save(file);
+        synchronized (this) {
+            if (file != null) {
+                save(file);
+            }
+            stopped = true;
         }
     }
 }
