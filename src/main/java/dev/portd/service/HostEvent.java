@@ -7,9 +7,10 @@ package dev.portd.service;
 public enum HostEvent {
     /**
      * The host has stopped accepting and waits up to its grace period for open connections to
-     * finish. A service should finish what it is doing and close: HTTP closes kept-alive and
-     * event-stream connections once their current answer is out; what is still open at the end of
-     * the grace period is closed by the host.
+     * finish. A service should finish what it is doing and close without cutting off a request
+     * already on its way: HTTP answers the next request with {@code Connection: close}, closes a
+     * kept-alive connection idle for a second, and ends event streams; what is still open at the end
+     * of the grace period is closed by the host.
      */
     STOPPING
 }

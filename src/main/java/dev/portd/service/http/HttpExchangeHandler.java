@@ -12,6 +12,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,15 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
      * half-closed connection loses its registration and cannot finish a large response.
      */
     static final int MAX_WAITING = 64;
+    /**
+     * How long a kept-alive connection may sit idle once the host drains, if its keepalive_timeout
+     * is not shorter already (see {@link #userEventTriggered} for why idle connections are not closed
+     * at once). A client that goes on using its connection sends the next request within
+     * milliseconds of an answer, far less than this even on a loaded machine; and it is well inside
+     * the default 5 s host.grace, so an old process whose last clients are idle exits a second after
+     * an upgrade.
+     */
+    static final Duration DRAIN_QUIET = Duration.ofSeconds(1);
 
     private final HttpRoute route;
     private final HttpTimeoutHandler timeouts;
@@ -44,6 +54,7 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private HttpExchange closer;      // the answer after which the connection closes
     private boolean inRead;           // inside a read batch: flush once at its end
     private boolean draining;
+    private boolean stopping;         // the host drains: the next answer begun says Connection: close
     private int unsent;               // exchanges begun whose answers have not left yet
     private boolean inputClosed;      // the client half-closed: answer what came, then close
     private boolean streaming;        // the last answer is an endless event stream
@@ -99,6 +110,26 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
      * A client that half-closes after its requests (as {@code nc -N} or a shell's
      * {@code printf ... | nc} do) still gets every answer: the connection closes when they are out,
      * not at once as the host's tail would.
+     * <p>
+     * When the host drains (an upgrade hands the listening sockets to a new process, a reload removes
+     * the service, or portd stops), a kept-alive connection must end without losing a request. The
+     * server cannot see a request the client has already sent and that is still on its way: closing a
+     * connection that looks idle races it, and the client reads a reset or an end of stream instead of
+     * an answer. nginx closes idle keep-alive connections at once on a graceful stop and HAProxy has
+     * done so since 2.4 (its {@code idle-close-on-response} option restores the older way); both lose
+     * requests so under wrk. portd does it the older way, which loses none:
+     * <ul>
+     *   <li>the next answer begun, to a request in flight or to the next one that arrives, says
+     *       {@code Connection: close}, and the connection closes once it is sent (RFC 9112 section 9.6):
+     *       the client knows not to send more and reconnects, reaching the new process;</li>
+     *   <li>an idle connection is kept for that next request, but its keep-alive clock is cut to
+     *       {@link #DRAIN_QUIET}: one idle that long is closed, as keepalive_timeout would close it at
+     *       any other time (a client must retry then anyway, RFC 9112 section 9.3.1), and the old process
+     *       need not wait out host.grace for a browser's idle pool;</li>
+     *   <li>what is left at the end of host.grace the host closes.</li>
+     * </ul>
+     * Closing only the write side of an idle connection would not help: the client's request would
+     * still arrive at a socket that can no longer answer it.
      */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -108,12 +139,12 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt == HostEvent.STOPPING) {
-            // the host stops: end an event stream now; otherwise answer what came, then close
             if (streaming) {
+                // an event stream has no next request to carry Connection: close: end it now
                 ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
             } else {
-                inputClosed = true;
-                closeIfDone();
+                stopping = true;
+                timeouts.drain(DRAIN_QUIET);
             }
             return;
         }
@@ -179,8 +210,9 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         return ctx.channel();
     }
 
+    /** The answer about to begin is the connection's last: a stream ended it, or the host drains. */
     boolean closing() {
-        return closer != null;
+        return closer != null || stopping;
     }
 
     void closeAfterThis() {

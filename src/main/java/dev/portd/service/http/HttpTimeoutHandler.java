@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpTimeoutHandler extends ChannelInboundHandlerAdapter {
     private static final String TIMEOUT_BODY = "408 Request Timeout\n";
-    private final long keepAliveNanos;
+    private long keepAliveNanos;      // cut short by drain()
     private final long requestNanos;
     /** The timer never waits longer than the shorter clock, so no new deadline can fall before it. */
-    private final long stepNanos;
+    private long stepNanos;
     private ChannelHandlerContext ctx;
     private boolean reading;      // part of a request has arrived
     private int outstanding;      // requests read whose responses are not yet sent
@@ -78,6 +78,31 @@ final class HttpTimeoutHandler extends ChannelInboundHandlerAdapter {
         outstanding--;
         if (outstanding == 0 && !reading && ctx.channel().isActive()) {
             arm(keepAliveNanos);
+        }
+    }
+
+    /**
+     * The host drains: from now on the keep-alive clock is at most {@code quiet}, counted from when
+     * the connection became idle; one idle longer already is closed now.
+     */
+    void drain(Duration quiet) {
+        long quietNanos = quiet.toNanos();
+        if (quietNanos >= keepAliveNanos) {
+            return;
+        }
+        if (deadline != 0 && !reading && outstanding == 0) {
+            deadline -= keepAliveNanos - quietNanos;   // the keep-alive clock runs: it began keepAliveNanos before its end
+        }
+        keepAliveNanos = quietNanos;
+        stepNanos = Math.min(stepNanos, quietNanos);
+        if (timer != null) {
+            // the scheduled check may lie past the new deadline: check again at most one (shorter) step away
+            timer.cancel(false);
+            timer = null;
+        }
+        if (deadline != 0) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            timer = ctx.executor().schedule(this::expire, Math.min(left, stepNanos), TimeUnit.NANOSECONDS);
         }
     }
 
