@@ -13,22 +13,31 @@ import dev.portd.support.PortdCli;
 import dev.portd.support.PortdProcess;
 import dev.portd.support.Shell;
 import dev.portd.support.TestHosts;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reload and hitless upgrade of a real {@code portd serve} process, under load from
- * {@code portd load connect --echo}: no connection refused, reset or failed.
+ * {@code portd load connect --echo} and from kept-alive HTTP clients: no connection refused, reset
+ * or failed, no request unanswered.
  */
 class UpgradeIT {
     /** Upgrades in a row under load; bench/upgrade.sh runs ten, a JVM start each. */
@@ -45,6 +54,8 @@ class UpgradeIT {
     }
 
     static final String ECHO = "[services.echo]\nbind = [\"127.0.0.1\"]\nport = 0\n";
+    /** The built-in welcome page at /, on loopback. */
+    static final String HTTP = "[services.http]\nbind = [\"127.0.0.1\"]\nport = 0\n";
 
     /** connect --echo load, in runs of a second, until {@code done}; every run's errors and operations summed. */
     private static final class Load implements AutoCloseable {
@@ -93,6 +104,116 @@ class UpgradeIT {
         }
     }
 
+    /**
+     * Kept-alive HTTP clients, as wrk's: each sends a GET, reads the whole answer, and sends the next
+     * on the same connection until an answer says {@code Connection: close}, then connects again.
+     * A request that gets no whole answer (refused, reset, closed, timed out) is a failure, not retried.
+     */
+    private static final class HttpLoad implements AutoCloseable {
+        static final int CLIENTS = 4;
+        static final byte[] GET = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        final AtomicLong answered = new AtomicLong();
+        final AtomicLong closedByServer = new AtomicLong();   // answers with Connection: close
+        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        final AtomicBoolean done = new AtomicBoolean();
+        final List<Thread> threads = new ArrayList<>();
+
+        HttpLoad(int port) {
+            for (int i = 0; i < CLIENTS; i++) {
+                Thread t = new Thread(() -> run(port), "http-load-" + i);
+                threads.add(t);
+                t.start();
+            }
+        }
+
+        private void run(int port) {
+            long end = System.nanoTime() + Duration.ofMinutes(10).toNanos();   // a bound if close() is never reached
+            Socket s = null;
+            InputStream in = null;
+            try {
+                while (!done.get() && System.nanoTime() < end) {
+                    try {
+                        if (s == null) {
+                            s = new Socket();
+                            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+                            s.setSoTimeout(10_000);
+                            in = new BufferedInputStream(s.getInputStream());
+                        }
+                        s.getOutputStream().write(GET);
+                        if (readAnswer(in)) {
+                            closedByServer.incrementAndGet();
+                            s.close();
+                            s = null;
+                        }
+                        answered.incrementAndGet();
+                    } catch (IOException e) {
+                        failures.add(e.toString());
+                        closeQuietly(s);
+                        s = null;
+                    }
+                }
+            } finally {
+                closeQuietly(s);
+            }
+        }
+
+        /** Reads one whole 200 answer; returns whether it says Connection: close. */
+        private static boolean readAnswer(InputStream in) throws IOException {
+            String head = head(in);
+            if (!head.startsWith("HTTP/1.1 200 ")) {
+                throw new IOException("answer " + head.lines().findFirst().orElse(""));
+            }
+            Matcher length = CONTENT_LENGTH.matcher(head);
+            if (!length.find()) {
+                throw new IOException("no Content-Length in " + head);
+            }
+            int n = Integer.parseInt(length.group(1));
+            if (in.readNBytes(n).length != n) {
+                throw new IOException("body cut short");
+            }
+            return CLOSE.matcher(head).find();
+        }
+
+        /** The head of an answer, up to its empty line. */
+        private static String head(InputStream in) throws IOException {
+            StringBuilder head = new StringBuilder();
+            int blank = 0;   // how much of CR LF CR LF has just been read
+            while (blank < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("end of stream after " + head.length() + " bytes of an answer");
+                }
+                if (head.length() == 65_536) {
+                    throw new IOException("an answer head past 64 KiB");
+                }
+                head.append((char) b);
+                blank = b == (blank % 2 == 0 ? '\r' : '\n') ? blank + 1 : b == '\r' ? 1 : 0;
+            }
+            return head.toString();
+        }
+
+        static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length: *(\\d+)");
+        static final Pattern CLOSE = Pattern.compile("(?im)^connection: *close");
+
+        private static void closeQuietly(Socket s) {
+            try {
+                if (s != null) {
+                    s.close();
+                }
+            } catch (IOException e) {
+                // it is gone either way
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            done.set(true);
+            for (Thread t : threads) {
+                t.join(Duration.ofSeconds(30).toMillis());
+            }
+        }
+    }
+
     static boolean echoes(int port) throws IOException {
         try (java.net.Socket s = dev.portd.support.Tcp.connect(port)) {
             s.getOutputStream().write('x');
@@ -101,48 +222,60 @@ class UpgradeIT {
     }
 
     @Test
-    void upgradesInARowUnderLoadLoseNoConnection() throws Exception {
-        Path config = config(ECHO);
+    void upgradesInARowUnderLoadLoseNoConnectionAndNoRequest() throws Exception {
+        Path config = config(ECHO + HTTP);
         PortdProcess old = PortdProcess.serve(config);
         int port = old.tcpPort("echo");
-        try (Load load = new Load(port)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.ops() > 0);
+        int http = old.tcpPort("http");
+        try (Load load = new Load(port); HttpLoad web = new HttpLoad(http)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ops() > 0 && web.answered.get() > 0);
             for (int i = 0; i < UPGRADES; i++) {
                 PortdProcess next = PortdProcess.start("serve", "--config", config.toString(), "--upgrade");
                 String table = next.awaitServing();
-                assertThat(table).contains("took over 2 listeners from pid " + old.pid());
+                assertThat(table).contains("took over 3 listeners from pid " + old.pid());
                 assertThat(next.tcpPort("echo")).isEqualTo(port);
+                assertThat(next.tcpPort("http")).isEqualTo(http);
                 assertThat(old.exitCode()).as("the old portd drains and exits 0\n" + old.err()).isZero();
                 assertThat(old.err()).contains("upgrade: the new process serves; this one stops accepting and drains");
                 old = next;
                 long before = load.ops();
-                await().atMost(Duration.ofSeconds(30)).until(() -> load.ops() > before);
+                long answered = web.answered.get();
+                await().atMost(Duration.ofSeconds(30)).until(() -> load.ops() > before && web.answered.get() > answered);
             }
             load.close();
+            web.close();
             assertThat(load.errors()).as("refused, reset or failed operations").isEmpty();
+            assertThat(web.failures).as("HTTP requests without a whole answer").isEmpty();
             assertThat(load.ops()).isPositive();
+            // each old process told its kept-alive clients to go (Connection: close) before it exited
+            assertThat(web.closedByServer.get()).isGreaterThanOrEqualTo(UPGRADES);
         } finally {
             old.close();
         }
     }
 
     @Test
-    void reloadsUnderLoadLoseNoConnection() throws Exception {
-        Path config = config(ECHO);
-        try (PortdProcess portd = PortdProcess.serve(config); Load load = new Load(portd.tcpPort("echo"))) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.ops() > 0);
+    void reloadsUnderLoadLoseNoConnectionAndNoRequest() throws Exception {
+        Path config = config(ECHO + HTTP);
+        try (PortdProcess portd = PortdProcess.serve(config); Load load = new Load(portd.tcpPort("echo"));
+             HttpLoad web = new HttpLoad(portd.tcpPort("http"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.ops() > 0 && web.answered.get() > 0);
             for (int i = 0; i < UPGRADES; i++) {
-                config(ECHO + "max_connections = " + (1000 + i) + "\n");
+                config(ECHO + "max_connections = " + (1000 + i) + "\n" + HTTP + "keepalive_timeout = \"" + (30 + i) + "s\"\n");
                 PortdCli r = PortdCli.run("reload", "--control-socket", dir.resolve("control.sock").toString());
                 assertThat(r.exit()).as(r.err()).isZero();
                 assertThat(r.out()).contains("tcp/0 echo: new connections get the new config; open ones finish on the old")
                         .contains("udp/0 echo: new connections get the new config; open ones finish on the old")
-                        .contains("portd reload applied: 0 added, 0 removed, 2 kept (1 services new or changed)");
+                        .contains("tcp/0 http: new connections get the new config; open ones finish on the old")
+                        .contains("portd reload applied: 0 added, 0 removed, 3 kept (2 services new or changed)");
                 long before = load.ops();
-                await().atMost(Duration.ofSeconds(30)).until(() -> load.ops() > before);
+                long answered = web.answered.get();
+                await().atMost(Duration.ofSeconds(30)).until(() -> load.ops() > before && web.answered.get() > answered);
             }
             load.close();
+            web.close();
             assertThat(load.errors()).as("refused, reset or failed operations").isEmpty();
+            assertThat(web.failures).as("HTTP requests without a whole answer").isEmpty();
         }
     }
 
