@@ -14,25 +14,48 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Fuzzes an SMTP session: bytes, the line decoder, the commands, into a Maildir (not fsynced).
  * Properties: a message is stored only after a whole DATA (its end line was sent) and each "queued
- * as" names one stored file, never twice; no exception escapes the session.
+ * as" names one stored file, never twice; nothing is left in tmp/; no exception escapes the session.
+ *
+ * <p>Speed: one Maildir and one store serve every input (the Maildir emptied after each), on tmpfs
+ * (/dev/shm) where the machine has it. A Maildir made, opened and removed per input on disk held the
+ * fuzzer to ~400 inputs a second (~1,700 now); what is checked per input is the same.
  */
 class SmtpSessionFuzzTest {
     private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 OK: queued as (\\S+)");
+    private static final Path SHM = Path.of("/dev/shm");
+    private static Path maildir;
+    private static MaildirStore store;
+
+    @BeforeAll
+    static void createMaildir() throws IOException {
+        maildir = Files.isDirectory(SHM) && Files.isWritable(SHM)
+                ? Files.createTempDirectory(SHM, "portd-smtp-fuzz")
+                : Files.createTempDirectory("portd-smtp-fuzz");
+        store = new MaildirStore(maildir, false, "mx.test", Runnable::run, SmtpTestHosts.CLOCK);
+    }
+
+    @AfterAll
+    static void removeMaildir() throws IOException {
+        try (Stream<Path> walk = Files.walk(maildir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
 
     @FuzzTest(maxExecutions = 1_000_000, maxDuration = "30m")
     void messageStoredOnlyAfterWholeDataAndOnce(byte[] input) throws IOException {
-        Path maildir = Files.createTempDirectory("portd-smtp-fuzz");
         try {
-            MaildirStore store = new MaildirStore(maildir, false, "mx.test", Runnable::run, SmtpTestHosts.CLOCK);
             SmtpSettings settings = new SmtpSettings("mx.test", 4096, 4, 5, Duration.ZERO, Set.of(), null);
             SmtpLineDecoder decoder = new SmtpLineDecoder();
             List<Throwable> escaped = new ArrayList<>();
@@ -56,10 +79,8 @@ class SmtpSessionFuzzTest {
             while (m.find()) {
                 queued.add(m.group(1));
             }
-            List<String> stored;
-            try (Stream<Path> s = Files.list(maildir.resolve("new"))) {
-                stored = s.map(p -> p.getFileName().toString()).sorted().toList();
-            }
+            List<String> stored = names(maildir.resolve("new"));
+            assertThat(names(maildir.resolve("tmp"))).isEmpty();
             assertThat(queued).doesNotHaveDuplicates();
             assertThat(stored).containsExactlyInAnyOrderElementsOf(queued);
             String text = new String(input, StandardCharsets.ISO_8859_1);
@@ -67,9 +88,17 @@ class SmtpSessionFuzzTest {
             assertThat(stored.size()).as("stored messages, data ends sent").isLessThanOrEqualTo(ends);
             assertThat(escaped).isEmpty();
         } finally {
-            try (Stream<Path> walk = Files.walk(maildir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (String dir : List.of("new", "tmp", "cur")) {
+                for (String name : names(maildir.resolve(dir))) {
+                    Files.delete(maildir.resolve(dir).resolve(name));
+                }
             }
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 }
