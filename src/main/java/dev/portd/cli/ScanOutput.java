@@ -13,10 +13,12 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Prints a finished (or stopped) scan as a table, JSON or nmap-style grepable lines; all three
@@ -49,7 +51,8 @@ final class ScanOutput {
 
     private final PortScan scan;
     private final Map<InetSocketAddress, Banner> banners;
-    private ServiceNames names;
+    /** IANA's (or /etc/services') names of the listed ports only: a closed scan reads nothing. */
+    private Map<Integer, String> names;
 
     ScanOutput(PortScan scan, Map<InetSocketAddress, Banner> banners) {
         this.scan = scan;
@@ -69,6 +72,7 @@ final class ScanOutput {
     List<HostReport> hosts() {
         List<HostReport> result = new ArrayList<>();
         boolean listAll = scan.portCount() <= LIST_ALL_UP_TO;
+        names = ServiceNames.names("tcp", listedPorts(listAll));
         for (int t = 0; t < scan.targets().size(); t++) {
             Target target = scan.targets().get(t);
             Map<PortState, Integer> counts = new EnumMap<>(PortState.class);
@@ -76,7 +80,7 @@ final class ScanOutput {
             for (int i = 0; i < scan.portCount(); i++) {
                 PortState state = scan.state(t, i);
                 counts.merge(state, 1, Integer::sum);
-                if (state == PortState.OPEN || (listAll && state != PortState.PENDING)) {
+                if (listed(state, listAll)) {
                     rows.add(row(target, scan.port(i), state));
                 }
             }
@@ -91,11 +95,25 @@ final class ScanOutput {
         return result;
     }
 
-    private Row row(Target target, int port, PortState state) {
-        if (names == null) {
-            names = ServiceNames.load();   // only once a port is listed: a closed scan never loads it
+    private Set<Integer> listedPorts(boolean listAll) {
+        Set<Integer> listed = new HashSet<>();
+        for (int t = 0; t < scan.targets().size(); t++) {
+            for (int i = 0; i < scan.portCount(); i++) {
+                PortState state = scan.state(t, i);
+                if (listed(state, listAll)) {
+                    listed.add(scan.port(i));
+                }
+            }
         }
-        String registered = names.name(port, "tcp").orElse("");
+        return listed;
+    }
+
+    private static boolean listed(PortState state, boolean listAll) {
+        return state == PortState.OPEN || (listAll && state != PortState.PENDING);
+    }
+
+    private Row row(Target target, int port, PortState state) {
+        String registered = names.getOrDefault(port, "");
         String service = registered;
         Banner banner = banners.get(new InetSocketAddress(target.address(), port));
         if (banner != null && !banner.service().isEmpty() && !banner.service().equals(registered)) {

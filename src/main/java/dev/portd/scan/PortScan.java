@@ -31,13 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * byte. A completed handshake is closed at once with SO_LINGER 0 (an RST, so no TIME_WAIT fills the
  * local port range); a refusal is final; a silence is retried.
  *
- * <p>Two engines run it. The default ({@code auto} and {@code nio}) is the scan's own
- * ({@link SelectorLane}): plain JDK sockets in one selector per thread, no Netty channel per port.
- * {@code epoll} and {@code io_uring} run on Netty's native transports instead: each event loop
- * feeds itself, starting the next connect when one ends. Either way, the number in flight stays at
- * the concurrency without locks or cross-thread queues, and results live in a {@code byte[]}
- * indexed by (port, host), so a scan of 65,535 ports creates no object per port beyond the socket
- * and address the connect itself needs.
+ * <p>Three engines run it. On Linux ({@code auto} and {@code epoll}) raw non-blocking sockets on
+ * Netty's epoll loops ({@link EpollLane}), with no channel per port and a socket reused after each
+ * refusal; elsewhere ({@code auto} and {@code nio}) JDK sockets in one selector per thread
+ * ({@link SelectorLane}); {@code io_uring} a Netty channel per port. Each loop feeds itself,
+ * starting the next connect when one ends, so the number in flight stays at the concurrency without
+ * locks or cross-thread queues, and results live in a {@code byte[]} indexed by (port, host).
  */
 public final class PortScan implements AutoCloseable {
     /** A local failure (no free local port, no file descriptor) is retried after this pause... */
@@ -66,6 +65,7 @@ public final class PortScan implements AutoCloseable {
     private final CountDownLatch over = new CountDownLatch(1);
     private EventLoopGroup group;
     private final List<SelectorLane> lanes = new ArrayList<>();
+    private final List<EpollLane> epollLanes = new ArrayList<>();
     private final List<Thread> laneThreads = new ArrayList<>();
     private volatile boolean stopping;
     private long startNanos;
@@ -107,6 +107,7 @@ public final class PortScan implements AutoCloseable {
             for (int i = 0; i < loops; i++) {
                 IoEventLoop loop = (IoEventLoop) group.next();
                 EpollLane lane = new EpollLane(this, loop, perLoop, settings.timeout().toNanos());
+                epollLanes.add(lane);
                 loop.execute(lane::fill);
             }
             return this;
@@ -166,6 +167,9 @@ public final class PortScan implements AutoCloseable {
     public void close() {
         stopping = true;
         if (group != null) {
+            if (!group.isShuttingDown()) {
+                epollLanes.forEach(lane -> lane.loop().execute(lane::closeSpares));   // run before the loop ends
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         lanes.forEach(SelectorLane::wakeup);

@@ -7,6 +7,11 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +67,48 @@ class ServiceNamesTest {
         });
         assertThat(names.byName("sink")).extracting(ServiceNames.Entry::aliases).containsExactly(List.of("sink", "null"));
         assertThat(names.byPort(99999)).isEmpty();
+    }
+
+    @Test
+    void namesOfAFewPortsAreWhatTheRegistryNamesThem() {
+        Set<Integer> all = IntStream.rangeClosed(0, 65535).boxed().collect(Collectors.toSet());
+        for (String protocol : List.of("tcp", "udp")) {
+            Map<Integer, String> names = ServiceNames.names(protocol, all);
+            int named = 0;
+            for (int port = 0; port <= 65535; port++) {
+                assertThat(Optional.ofNullable(names.get(port))).as("%d/%s", port, protocol)
+                        .isEqualTo(SHIPPED.name(port, protocol));
+                named += names.containsKey(port) ? 1 : 0;
+            }
+            assertThat(named).isGreaterThan(5_000);
+        }
+        assertThat(ServiceNames.names("tcp", Set.of(25, 65000))).isEqualTo(Map.of(25, "smtp"));
+        assertThat(ServiceNames.names("tcp", Set.of())).isEmpty();
+    }
+
+    @Test
+    void namesOfAFewPortsPreferEtcServicesAndIanasSpelling(@TempDir Path dir) throws IOException {
+        Path etc = dir.resolve("services");
+        Files.writeString(etc, """
+                http		80/tcp		www
+                web		80/tcp
+                DayTime		13/tcp
+                echo		7/udp
+                """);
+        String iana = """
+                # header
+                7\ttcp\techo\tEcho
+                7\ttcp\tother\tAnother
+                13\ttcp\tdaytime\tDaytime
+                80\ttcp\twww-http\tWorld Wide Web HTTP
+                """;
+        Set<Integer> ports = Set.of(7, 13, 80, 81);
+        Map<Integer, String> names = ServiceNames.names(new StringReader(iana), etc, "tcp", ports);
+        ServiceNames registry = ServiceNames.load(new StringReader(iana), etc);
+        assertThat(names).isEqualTo(Map.of(7, "echo", 13, "daytime", 80, "http"));
+        for (int port : ports) {
+            assertThat(Optional.ofNullable(names.get(port))).isEqualTo(registry.name(port, "tcp"));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.portd.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -8,10 +9,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,47 @@ class PortScanTest {
             assertThat(scan.state(0, 0)).isEqualTo(PortState.OPEN);
             assertThat(scan.state(0, 1)).isEqualTo(PortState.CLOSED);
             assertThat(scan.state(0, 2)).isEqualTo(PortState.OPEN);
+        }
+    }
+
+    @Test
+    void aSocketKeptAfterARefusalConnectsAgainToTheNextPort() throws Exception {
+        // one connect at a time on one loop: each port after a closed one reuses its socket
+        ScanSettings oneByOne = new ScanSettings(1, Duration.ofSeconds(2), 1, 0, 1, "epoll");
+        for (String host : List.of("127.0.0.1", "::1")) {
+            try (ServerSocket a = new ServerSocket(0, 50, InetAddress.getByName(host));
+                 ServerSocket b = new ServerSocket(0, 50, InetAddress.getByName(host))) {
+                int closed = closedPort(host);
+                int[] ports = {closed, a.getLocalPort(), closed, closed, b.getLocalPort(), closed};
+                PortScan scan = scan(host, ports, oneByOne);
+                assertThat(List.of(scan.state(0, 0), scan.state(0, 1), scan.state(0, 2), scan.state(0, 3),
+                        scan.state(0, 4), scan.state(0, 5))).as(host).containsExactly(PortState.CLOSED,
+                        PortState.OPEN, PortState.CLOSED, PortState.CLOSED, PortState.OPEN, PortState.CLOSED);
+            }
+        }
+    }
+
+    @Test
+    void closingTheScanClosesTheKeptSockets() throws Exception {
+        long before = socketDescriptors();
+        int closed = closedPort("127.0.0.1");
+        PortScan scan = scan("127.0.0.1", new int[] {closed, closed, closed},
+                new ScanSettings(1, Duration.ofSeconds(2), 1, 0, 1, "epoll"));
+        assertThat(scan.state(0, 2)).isEqualTo(PortState.CLOSED);
+        // other tests' sockets may still be closing: wait, boundedly, for the count to come back
+        await().atMost(Duration.ofSeconds(10)).until(() -> socketDescriptors() <= before);
+    }
+
+    /** This process's open socket descriptors (Linux). */
+    private static long socketDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException e) {
+                    return false;   // closed meanwhile
+                }
+            }).count();
         }
     }
 
