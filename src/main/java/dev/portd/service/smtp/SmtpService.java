@@ -138,7 +138,9 @@ public final class SmtpService implements Service, Mailbox {
         SmtpLineDecoder decoder = new SmtpLineDecoder();
         if (!settings.timeout().isZero()) {
             long ms = settings.timeout().toMillis();
-            connection.pipeline().addLast("smtp-idle", new IdleStateHandler(0, 0, ms, TimeUnit.MILLISECONDS));
+            // silence is the client's (RFC 5321 4.5.3.2 times the client's commands): reader idleness,
+            // which also spares every reply the promise and listener that write idleness puts on it
+            connection.pipeline().addLast("smtp-idle", new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
         }
         connection.pipeline().addLast("smtp-lines", decoder);
         connection.pipeline().addLast("smtp", new SmtpSession(settings, store, decoder));
