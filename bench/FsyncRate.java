@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This disk's rate of durable Maildir-style deliveries, the ceiling for portd's durable store:
- * files written (1 KiB), forced and renamed from tmp/ to new/ per second, by 1 thread and by 20,
- * without and with a force of new/ after each rename.
- * Run: java bench/FsyncRate.java DIR SECONDS [THREADS,...]   (default threads 1,20)
+ * files written, forced and renamed from tmp/ to new/ per second, by each number of threads, without
+ * and with a force of new/ after each rename (portd's durable = true does the latter: the rename is
+ * on disk before 250).
+ * Run: java bench/FsyncRate.java DIR SECONDS [THREADS,...] [BYTES] [both|plain|dir]
+ *      (defaults: threads 1,20; 1024 bytes a file; both kinds)
  */
 public class FsyncRate {
     public static void main(String[] args) throws Exception {
@@ -19,16 +21,21 @@ public class FsyncRate {
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
         int[] counts = java.util.Arrays.stream((args.length > 2 ? args[2] : "1,20").split(","))
                 .mapToInt(Integer::parseInt).toArray();
+        int bytes = args.length > 3 ? Integer.parseInt(args[3]) : 1024;
+        String kinds = args.length > 4 ? args[4] : "both";
         for (int threads : counts) {
             for (boolean dirSync : new boolean[] {false, true}) {
-                double rate = run(dir, threads, dirSync, seconds);
+                if (kinds.equals(dirSync ? "plain" : "dir")) {
+                    continue;
+                }
+                double rate = run(dir, threads, dirSync, seconds, bytes);
                 System.out.printf("threads=%d write+force+rename%s: %.0f files/s%n", threads,
                         dirSync ? "+force(new/)" : "", rate);
             }
         }
     }
 
-    static double run(Path dir, int threads, boolean dirSync, double seconds) throws Exception {
+    static double run(Path dir, int threads, boolean dirSync, double seconds, int bytes) throws Exception {
         Path tmp = dir.resolve("tmp");
         Path neu = dir.resolve("new");
         Files.createDirectories(tmp);
@@ -39,7 +46,7 @@ public class FsyncRate {
         for (int t = 0; t < threads; t++) {
             int id = t;
             ts[t] = new Thread(() -> {
-                byte[] data = new byte[1024];
+                byte[] data = new byte[bytes];
                 try (FileChannel d = FileChannel.open(neu, StandardOpenOption.READ)) {
                     for (long n = 0; System.nanoTime() < end; n++) {
                         Path f = tmp.resolve(id + "-" + n);

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -26,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * durable by forcing {@code new/}; only then does the returned future complete, and only then does
  * the session say 250.
  *
- * <p>Group commit: files are written and forced on the blocking executor in parallel (the kernel's
- * journal merges concurrent forces into one commit); the first thread to finish a rename becomes the
- * committer and forces {@code new/} once for every rename queued before the force began, so 20
- * sessions share one directory force instead of paying 20. With {@code durable = false} nothing is forced: a crash of the machine (not of portd)
- * may lose the last few seconds of accepted mail.
+ * <p>Group commit: files are written and forced on the executor it is given, in parallel (the
+ * kernel's journal merges concurrent forces into one commit); the first thread to finish a rename
+ * becomes the committer and forces {@code new/} once for every rename queued before the force began,
+ * so 20 sessions share one directory force instead of paying 20. With {@code durable = false}
+ * nothing is forced: a crash of the machine (not of portd) may lose the last few seconds of accepted
+ * mail.
  */
 final class MaildirStore {
     private static final Logger log = LoggerFactory.getLogger(MaildirStore.class);
@@ -41,8 +43,9 @@ final class MaildirStore {
     private final Executor blocking;
     private final Clock clock;
     private final String host;
-    private final long pid = ProcessHandle.current().pid();
-    private final AtomicLong sequence = new AtomicLong();
+    private static final long PID = ProcessHandle.current().pid();
+    /** One counter for the process: a reload's new store must not repeat the old one's names. */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final Object lock = new Object();
     private List<CompletableFuture<String>> renamedPendingSync = new ArrayList<>();
@@ -71,7 +74,7 @@ final class MaildirStore {
             log.info("smtp: removed {} unfinished message(s) from {}/tmp/", cleaned, root);
         }
         // a Maildir we can list but not write would answer 451 to every message: find out now
-        Path probe = tmp.resolve(".portd-probe-" + pid);
+        Path probe = tmp.resolve(".portd-probe-" + PID);
         Files.write(probe, new byte[] {0});
         Files.delete(probe);
     }
@@ -84,7 +87,7 @@ final class MaildirStore {
     /** A new unique base name, {@code <seconds>.M<micros>P<pid>Q<n>.<host>} (Dovecot style). */
     String uniqueName() {
         Instant now = clock.instant();
-        return now.getEpochSecond() + ".M" + (now.getNano() / 1000) + "P" + pid + "Q" + sequence.incrementAndGet()
+        return now.getEpochSecond() + ".M" + (now.getNano() / 1000) + "P" + PID + "Q" + SEQUENCE.incrementAndGet()
                 + "." + host;
     }
 
@@ -126,8 +129,7 @@ final class MaildirStore {
         Path file = tmp.resolve(base);
         long size = head.readableBytes() + body.readableBytes();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            writeFully(ch, head);
-            writeFully(ch, body);
+            writeFully(ch, head, body);
             if (durable) {
                 ch.force(false);
             }
@@ -145,9 +147,13 @@ final class MaildirStore {
         return name;
     }
 
-    private static void writeFully(FileChannel ch, ByteBuf buf) throws IOException {
-        ByteBuffer[] parts = buf.nioBuffers();
-        long left = buf.readableBytes();
+    /** Both buffers in one gathering write (one system call for a small message). */
+    private static void writeFully(FileChannel ch, ByteBuf head, ByteBuf body) throws IOException {
+        ByteBuffer[] h = head.nioBuffers();
+        ByteBuffer[] b = body.nioBuffers();
+        ByteBuffer[] parts = Arrays.copyOf(h, h.length + b.length);
+        System.arraycopy(b, 0, parts, h.length, b.length);
+        long left = head.readableBytes() + (long) body.readableBytes();
         while (left > 0) {
             left -= ch.write(parts);
         }

@@ -46,10 +46,14 @@ record SmtpPath(String mailbox, List<String> parameters) {
         if (!rest.isEmpty() && !rest.startsWith(" ")) {
             throw new Invalid("Syntax: a space must separate the address from parameters");
         }
-        for (String p : rest.trim().split(" +")) {
-            if (!p.isEmpty()) {
-                params.add(p);
+        String words = rest.trim();
+        for (int i = 0; i < words.length(); ) {   // split on runs of spaces, without a regex per command
+            int end = words.indexOf(' ', i);
+            end = end < 0 ? words.length() : end;
+            if (end > i) {
+                params.add(words.substring(i, end));
             }
+            i = end + 1;
         }
         if (path.getBytes(StandardCharsets.UTF_8).length + 2 > MAX_PATH) {
             throw new Invalid("Path too long: at most " + MAX_PATH + " octets");
@@ -62,7 +66,12 @@ record SmtpPath(String mailbox, List<String> parameters) {
 
     /** Whether the address has octets beyond ASCII, which need SMTPUTF8 (RFC 6531 3.4). */
     boolean international() {
-        return !StandardCharsets.US_ASCII.newEncoder().canEncode(mailbox);
+        for (int i = 0; i < mailbox.length(); i++) {
+            if (mailbox.charAt(i) > 0x7F) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The domain, lower-cased; empty for {@code <postmaster>} and the null path. */

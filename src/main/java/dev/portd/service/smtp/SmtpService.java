@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +69,8 @@ public final class SmtpService implements Service, Mailbox {
             MAX_RECIPIENTS, MAX_ERRORS, TIMEOUT, DOMAINS, TLS_CERT, TLS_KEY, STARTTLS);
 
     private final SmtpSettings settings;
+    /** Writes the messages when durable = false; null when durable (they go to the host's pool). */
+    private final ExecutorService writer;
     private final MaildirStore store;
     private final MaildirMailbox mailbox;
     private final Path maildir;
@@ -76,9 +81,15 @@ public final class SmtpService implements Service, Mailbox {
         String hostname = o.find(HOSTNAME).orElseGet(SmtpService::machineName);
         this.settings = new SmtpSettings(hostname, o.get(MAX_MESSAGE_BYTES), o.get(MAX_RECIPIENTS),
                 o.get(MAX_ERRORS), o.get(TIMEOUT), domains(o), o.get(STARTTLS) ? tls(o, hostname, ctx.blocking()) : null);
+        boolean durable = o.get(DURABLE);
+        // Without fsync a message costs the disk nothing, and one thread writes for every session:
+        // it takes queued messages one after another without parking, where the host's pool of 16
+        // wakes a different parked thread (a context switch) for every message. Durable messages go
+        // to the pool: their forces run in parallel, so the journal commits them together.
+        this.writer = durable ? null : Executors.newSingleThreadExecutor(new DefaultThreadFactory("portd-smtp-writer", true));
         try {
-            this.store = new MaildirStore(maildir, o.get(DURABLE), hostname, ctx.blocking(), ctx.clock());
-        } catch (IOException e) {
+            this.store = new MaildirStore(maildir, durable, hostname, durable ? ctx.blocking() : writer, ctx.clock());
+        } catch (IOException e) {   // the writer has no thread yet: nothing to stop
             throw new OptionException(MAILDIR.key(), "cannot write the Maildir " + maildir + " as user "
                     + System.getProperty("user.name") + ": " + describe(e)
                     + "; fix: give maildir a directory this user may write");
@@ -127,7 +138,9 @@ public final class SmtpService implements Service, Mailbox {
         SmtpLineDecoder decoder = new SmtpLineDecoder();
         if (!settings.timeout().isZero()) {
             long ms = settings.timeout().toMillis();
-            connection.pipeline().addLast("smtp-idle", new IdleStateHandler(0, 0, ms, TimeUnit.MILLISECONDS));
+            // silence is the client's (RFC 5321 4.5.3.2 times the client's commands): reader idleness,
+            // which also spares every reply the promise and listener that write idleness puts on it
+            connection.pipeline().addLast("smtp-idle", new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
         }
         connection.pipeline().addLast("smtp-lines", decoder);
         connection.pipeline().addLast("smtp", new SmtpSession(settings, store, decoder));
@@ -136,6 +149,22 @@ public final class SmtpService implements Service, Mailbox {
     @Override
     public void started() {
         log.info("smtp: storing mail in {}", maildir);
+    }
+
+    /** Every session has ended: the writer finishes what is queued (its clients got no 250 yet) and ends. */
+    @Override
+    public void stopped() {
+        if (writer == null) {
+            return;
+        }
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("smtp: the Maildir writer is still writing after 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Set<String> domains(ServiceOptions o) {

@@ -26,11 +26,17 @@ import org.slf4j.LoggerFactory;
 /**
  * One SMTP session (RFC 5321): reads framed lines, runs commands from {@link SmtpCommands}, collects
  * DATA, and hands finished messages to the {@link MaildirStore}. While a message is being stored,
- * reading stops and pipelined lines wait in order (RFC 2920: replies stay in command order), so the
- * 250 after the final dot is only ever sent once the message is on disk.
+ * pipelined lines wait in order (RFC 2920: replies stay in command order), so the 250 after the
+ * final dot is only ever sent once the message is on disk.
  */
 final class SmtpSession extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+    /**
+     * Lines kept while a message is being stored before reading pauses: a pipelined transaction
+     * (MAIL, 100 RCPTs, DATA) fits, and a client that floods is held at 128 KiB of 512-octet lines.
+     * Reading goes on below it, so a message costs no pause and resume of the socket.
+     */
+    static final int MAX_WAITING_LINES = 256;
 
     private final SmtpSettings settings;
     private final MaildirStore store;
@@ -93,9 +99,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     /** One reply line: {@code code enhanced text}; enhanced may be null (RFC 2034 3). */
     void reply(int code, String enhanced, String text) {
-        String line = code + " " + (enhanced == null ? "" : enhanced + " ") + text + "\r\n";
-        ctx.write(ByteBufUtil.encodeString(ctx.alloc(), java.nio.CharBuffer.wrap(line), StandardCharsets.UTF_8),
-                ctx.voidPromise());
+        int enhancedBytes = enhanced == null ? 0 : enhanced.length() + 1;
+        ByteBuf line = ctx.alloc().buffer(4 + enhancedBytes + ByteBufUtil.utf8MaxBytes(text) + 2);
+        line.writeByte('0' + code / 100).writeByte('0' + code / 10 % 10).writeByte('0' + code % 10).writeByte(' ');
+        if (enhanced != null) {
+            ByteBufUtil.writeAscii(line, enhanced);
+            line.writeByte(' ');
+        }
+        ByteBufUtil.writeUtf8(line, text);
+        line.writeByte('\r').writeByte('\n');
+        ctx.write(line, ctx.voidPromise());
     }
 
     /** A multi-line reply (RFC 5321 4.2.1): {@code code-text} lines, then {@code code text}. */
@@ -188,6 +201,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             line.release();
         } else if (storing) {
             waiting.add(line);
+            if (waiting.size() == MAX_WAITING_LINES) {
+                ctx.channel().config().setAutoRead(false);   // resumed by stored() once they are answered
+            }
         } else {
             handle(line);
         }
@@ -275,7 +291,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 protocol(t), base, store.now());
         ByteBuf body = message.take();
         storing = true;
-        ctx.channel().config().setAutoRead(false);
         ctx.flush();
         store.deliver(base, head, body).whenComplete((name, failure) -> ctx.executor().execute(() -> stored(name, failure)));
     }
@@ -299,7 +314,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         ctx.flush();
         if (!storing && !closing && inputShutdown) {
             ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
-        } else if (!storing && !closing) {
+        } else if (!storing && !closing && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
     }

@@ -2,7 +2,7 @@ package dev.portd.service.smtp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.nio.charset.StandardCharsets;
+import io.netty.buffer.ByteBufUtil;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -34,8 +34,22 @@ final class SmtpTraceHeaders {
         if (t.recipients().size() == 1) {   // 4.4: "for" names one recipient, never a list
             b.append("\r\n\tfor <").append(t.recipients().get(0)).append(">");
         }
-        b.append("; ").append(DATE.format(when)).append("\r\n");
-        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
-        return alloc.buffer(bytes.length).writeBytes(bytes);
+        b.append("; ").append(date(when)).append("\r\n");
+        return ByteBufUtil.writeUtf8(alloc, b);
+    }
+
+    /** The date of the second last formatted, shared by the event loops: formatting cost more than the rest of the header. */
+    private record Stamp(long second, String text) {
+    }
+
+    private static volatile Stamp last = new Stamp(Long.MIN_VALUE, "");
+
+    private static String date(Instant when) {
+        Stamp s = last;
+        if (s.second() != when.getEpochSecond()) {
+            s = new Stamp(when.getEpochSecond(), DATE.format(when));
+            last = s;
+        }
+        return s.text();
     }
 }
