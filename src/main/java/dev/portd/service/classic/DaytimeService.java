@@ -5,7 +5,6 @@ import dev.portd.service.Option;
 import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceOptions;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -74,7 +73,7 @@ public final class DaytimeService extends OneReplyService {
     }
 
     @Override
-    ByteBuf reply(ByteBufAllocator alloc) {
+    public ByteBuf reply() {
         return line().buf().duplicate();
     }
 }
