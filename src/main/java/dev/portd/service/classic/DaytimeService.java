@@ -62,11 +62,11 @@ public final class DaytimeService extends OneReplyService {
     private volatile Line last = new Line(Long.MIN_VALUE, Unpooled.EMPTY_BUFFER);
 
     private Line line() {
-        Instant now = clock.instant();
+        long second = Math.floorDiv(clock.millis(), 1000);   // no Instant made per connection
         Line cached = last;
-        if (cached.second() != now.getEpochSecond()) {
-            String text = format.format(ZonedDateTime.ofInstant(now, clock.getZone()).withNano(0)) + "\r\n";
-            cached = new Line(now.getEpochSecond(), constant(text.getBytes(StandardCharsets.US_ASCII)));
+        if (cached.second() != second) {
+            String text = format.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(second), clock.getZone())) + "\r\n";
+            cached = new Line(second, constant(text.getBytes(StandardCharsets.US_ASCII)));
             last = cached;
         }
         return cached;
