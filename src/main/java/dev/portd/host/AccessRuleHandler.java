@@ -1,6 +1,5 @@
 package dev.portd.host;
 
-import dev.portd.config.Limits;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,16 +11,10 @@ import java.net.InetSocketAddress;
  */
 @Sharable
 final class AccessRuleHandler extends ChannelInboundHandlerAdapter {
-    private final String label;
-    private final Limits limits;
-    private final ServiceStats stats;
-    private final RefusalLog refusals;
+    private final Admission admission;
 
-    AccessRuleHandler(String label, Limits limits, ServiceStats stats, RefusalLog refusals) {
-        this.label = label;
-        this.limits = limits;
-        this.stats = stats;
-        this.refusals = refusals;
+    AccessRuleHandler(Admission admission) {
+        this.admission = admission;
     }
 
     @Override
@@ -30,9 +23,7 @@ final class AccessRuleHandler extends ChannelInboundHandlerAdapter {
             ctx.close();   // reset before it was registered: io_uring then knows no peer address
             return;
         }
-        if (!limits.permits(peer.getAddress())) {
-            stats.refused("denied");
-            refusals.refused(label, peer.getAddress(), "denied by allow/deny rules");
+        if (!admission.permits(peer.getAddress())) {
             ctx.close();
             return;
         }

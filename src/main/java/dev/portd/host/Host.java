@@ -8,6 +8,7 @@ import dev.portd.config.ServiceConfig;
 import dev.portd.service.HostEvent;
 import dev.portd.service.HostView;
 import dev.portd.service.HostView.Reload;
+import dev.portd.service.OneReply;
 import dev.portd.service.OptionException;
 import dev.portd.ports.Protocol;
 import dev.portd.service.Service;
@@ -16,6 +17,7 @@ import dev.portd.service.ServiceKind;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -326,17 +328,23 @@ public final class Host implements HostView, AutoCloseable {
         }
         if (planned.protocol() == Protocol.TCP) {
             ServerBootstrap b = tcp(tcp, r, planned);
+            // a one-reply service is answered at accept, where the transport lets the host do it
+            boolean answering = transport.name().equals("epoll") && r.service() instanceof OneReply;
             if (passed == null) {
-                return b.channel(transport.serverChannel()).bind(planned.address());
+                return answering
+                        ? b.channelFactory((ChannelFactory<ServerChannel>) () -> new AnsweringServerChannel(tcp))
+                                .bind(planned.address())
+                        : b.channel(transport.serverChannel()).bind(planned.address());
             }
-            return b.channelFactory((io.netty.channel.ChannelFactory<ServerChannel>) () -> new EpollServerSocketChannel(passed.fd()))
+            return b.channelFactory((ChannelFactory<ServerChannel>) () -> answering
+                            ? new AnsweringServerChannel(passed.fd(), tcp) : new EpollServerSocketChannel(passed.fd()))
                     .register();
         }
         Bootstrap b = udp(r);
         if (passed == null) {
             return b.channel(transport.datagramChannel()).bind(planned.address());
         }
-        return b.channelFactory((io.netty.channel.ChannelFactory<Channel>) () -> new EpollDatagramChannel(passed.fd()))
+        return b.channelFactory((ChannelFactory<Channel>) () -> new EpollDatagramChannel(passed.fd()))
                 .register();
     }
 
@@ -356,8 +364,14 @@ public final class Host implements HostView, AutoCloseable {
     }
 
     private ListenerInitializer.Target target(Running r, PlannedListener planned) {
-        return new ListenerInitializer.Target(new StreamInitializer(planned.label(), r.config().limits(), r.stats(),
-                r.gate(), refusals, fds.account(), r.service(), connections, () -> closing), r.connections());
+        Limits limits = r.config().limits();
+        Admission admission = new Admission(planned.label(), limits, r.stats(), r.gate(), fds.account(), refusals);
+        StreamInitializer pipeline = new StreamInitializer(admission, r.stats(), limits.idleTimeout().toNanos(),
+                r.service(), connections, () -> closing);
+        OneReplyAnswerer answerer = r.service() instanceof OneReply oneReply
+                ? new OneReplyAnswerer(admission, r.stats(), oneReply, connections, r.connections(), () -> closing)
+                : null;
+        return new ListenerInitializer.Target(pipeline, r.connections(), answerer);
     }
 
     private ServerBootstrap tcp(ListenerInitializer children, Running r, PlannedListener planned) {

@@ -1,6 +1,5 @@
 package dev.portd.host;
 
-import dev.portd.config.Limits;
 import dev.portd.service.Service;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -13,31 +12,23 @@ import java.util.function.BooleanSupplier;
  * the service's, then the tail.
  */
 final class StreamInitializer extends ChannelInitializer<Channel> {
-    private final String label;
-    private final Limits limits;
+    private final Admission admission;
     private final ServiceStats stats;
-    private final ConnectionGate gate;
-    private final RefusalLog refusals;
     private final Service service;
     private final ChannelGroup connections;
     private final BooleanSupplier closing;
     private final AccessRuleHandler access;
     private final long idleNanos;
-    private final FdBudget.Account fds;
 
-    StreamInitializer(String label, Limits limits, ServiceStats stats, ConnectionGate gate, RefusalLog refusals,
-                      FdBudget.Account fds, Service service, ChannelGroup connections, BooleanSupplier closing) {
-        this.fds = fds;
-        this.label = label;
-        this.limits = limits;
+    StreamInitializer(Admission admission, ServiceStats stats, long idleNanos, Service service,
+                      ChannelGroup connections, BooleanSupplier closing) {
+        this.admission = admission;
         this.stats = stats;
-        this.gate = gate;
-        this.refusals = refusals;
+        this.idleNanos = idleNanos;
         this.service = service;
         this.connections = connections;
         this.closing = closing;
-        this.idleNanos = limits.idleTimeout().toNanos();
-        this.access = new AccessRuleHandler(label, limits, stats, refusals);
+        this.access = new AccessRuleHandler(admission);
     }
 
     @Override
@@ -47,10 +38,10 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
             ch.close();
             return;
         }
-        if (!limits.allow().isEmpty() || !limits.deny().isEmpty()) {
+        if (admission.hasRules()) {
             ch.pipeline().addLast("access", access);
         }
-        ch.pipeline().addLast("host", new StreamConnectionHandler(label, gate, stats, refusals, fds, idleNanos));
+        ch.pipeline().addLast("host", new StreamConnectionHandler(admission, stats, idleNanos));
         service.initStream(ch);
         ch.pipeline().addLast("tail", StreamTailHandler.INSTANCE);
     }

@@ -152,6 +152,31 @@ class HostReloadTest {
     }
 
     @Test
+    void aKeptListenerWhoseServiceChangesKindServesTheNewKindEitherWay() throws Exception {
+        // daytime's listener answers at accept, echo's builds a pipeline: each must serve the other kind
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        String daytime = "[services.x]\nkind = \"daytime\"\nprotocols = [\"tcp\"]\nport = " + port + "\n";
+        String echo = daytime.replace("\"daytime\"", "\"echo\"");
+        for (String[] change : new String[][] {{daytime, echo}, {echo, daytime}}) {
+            try (Host host = TestHosts.start(change[0])) {
+                Reload r = host.reload(config(change[1]));
+                assertThat(r.applied()).as(r.lines().toString()).isTrue();
+                if (change[1] == echo) {
+                    try (Socket s = Tcp.connect(port)) {
+                        assertThat(echoes(s)).isTrue();
+                    }
+                } else {
+                    assertThat(new String(Tcp.readAll(port), US_ASCII)).endsWith("\r\n");
+                    assertThat(host.stats("x").totalConnections()).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    @Test
     void renamedServiceOnTheSamePortKeepsTheSocket() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

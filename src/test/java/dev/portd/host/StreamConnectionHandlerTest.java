@@ -2,6 +2,7 @@ package dev.portd.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portd.config.Limits;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -34,8 +35,8 @@ class StreamConnectionHandlerTest {
     final FdBudget budget = new FdBudget();
 
     StreamConnectionHandler host() {
-        return new StreamConnectionHandler("tcp/13 test", new ConnectionGate(0, 0), stats, new RefusalLog(),
-                budget.account(), IDLE_NANOS);
+        return new StreamConnectionHandler(new Admission("tcp/13 test", Limits.DEFAULT, stats, new ConnectionGate(0, 0),
+                budget.account(), new RefusalLog()), stats, IDLE_NANOS);
     }
 
     static Connection open(ChannelHandler... handlers) throws Exception {
@@ -77,6 +78,56 @@ class StreamConnectionHandlerTest {
         ch.runPendingTasks();
         assertThat(ch.isOpen()).isFalse();
         assertThat(stats.openConnections()).isZero();
+        ch.finishAndReleaseAll();
+    }
+
+    /** A service that writes back what it reads, as echo does. */
+    static ChannelInboundHandlerAdapter echo() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.write(msg);
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                ctx.flush();
+            }
+        };
+    }
+
+    @Test
+    void anAnswerWrittenWhileReadingMovesTheDeadlineToTheEndOfTheBatch() throws Exception {
+        Connection ch = open(host(), echo());
+        ch.freezeTime();
+        ch.advanceTimeBy(IDLE_NANOS / 2, TimeUnit.NANOSECONDS);
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 2}));
+        assertThat(stats.bytesIn()).isEqualTo(2);
+        assertThat(stats.bytesOut()).isEqualTo(2);
+        ch.advanceTimeBy(IDLE_NANOS - 1, TimeUnit.NANOSECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).as("idle for less than the timeout since the exchange").isTrue();
+        ch.advanceTimeBy(1, TimeUnit.NANOSECONDS);
+        ch.runScheduledPendingTasks();
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aWriteOutsideAReadCountsAsActivity() throws Exception {
+        Connection ch = open(host(), new ChannelInboundHandlerAdapter());
+        ch.freezeTime();
+        ch.advanceTimeBy(IDLE_NANOS / 2, TimeUnit.NANOSECONDS);
+        ch.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));   // as chargen writes when writable
+        assertThat(stats.bytesOut()).isEqualTo(3);
+        ch.advanceTimeBy(IDLE_NANOS - 1, TimeUnit.NANOSECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isOpen()).isTrue();
+        ch.advanceTimeBy(1, TimeUnit.NANOSECONDS);
+        ch.runScheduledPendingTasks();
+        ch.runPendingTasks();
+        assertThat(ch.isOpen()).isFalse();
         ch.finishAndReleaseAll();
     }
 

@@ -5,7 +5,6 @@ import dev.portd.service.Option;
 import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceOptions;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -63,18 +62,18 @@ public final class DaytimeService extends OneReplyService {
     private volatile Line last = new Line(Long.MIN_VALUE, Unpooled.EMPTY_BUFFER);
 
     private Line line() {
-        Instant now = clock.instant();
+        long second = Math.floorDiv(clock.millis(), 1000);   // no Instant made per connection
         Line cached = last;
-        if (cached.second() != now.getEpochSecond()) {
-            String text = format.format(ZonedDateTime.ofInstant(now, clock.getZone()).withNano(0)) + "\r\n";
-            cached = new Line(now.getEpochSecond(), constant(text.getBytes(StandardCharsets.US_ASCII)));
+        if (cached.second() != second) {
+            String text = format.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(second), clock.getZone())) + "\r\n";
+            cached = new Line(second, constant(text.getBytes(StandardCharsets.US_ASCII)));
             last = cached;
         }
         return cached;
     }
 
     @Override
-    ByteBuf reply(ByteBufAllocator alloc) {
+    public ByteBuf reply() {
         return line().buf().duplicate();
     }
 }

@@ -3,9 +3,9 @@ package dev.portd.service.classic;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 
+import dev.portd.service.OneReply;
 import dev.portd.service.Service;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -18,14 +18,17 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * The shape shared by daytime, time and qotd (RFC 867, 868, 865): on TCP, send one reply as soon as
  * the client connects, ignore its input and close; on UDP, answer every datagram with one reply.
+ * On the epoll transport the host sends the TCP reply from the accept path ({@link OneReply}); the
+ * pipeline below serves the other transports.
  */
-abstract class OneReplyService implements Service {
+abstract class OneReplyService implements Service, OneReply {
 
     /**
      * The reply for one connection or datagram: a buffer of its own (its indices), which may share
      * its bytes with other replies (see {@link #constant}).
      */
-    abstract ByteBuf reply(ByteBufAllocator alloc);
+    @Override
+    public abstract ByteBuf reply();
 
     /**
      * Bytes sent as they are to many clients, from any event loop: in direct memory, so the socket
@@ -53,7 +56,7 @@ abstract class OneReplyService implements Service {
     private final class ReplyThenClose extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(reply(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(reply()).addListener(ChannelFutureListener.CLOSE);
             ctx.fireChannelActive();
         }
 
@@ -67,7 +70,7 @@ abstract class OneReplyService implements Service {
     private final class ReplyPerDatagram extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            ctx.write(new DatagramPacket(reply(ctx.alloc()), packet.sender()), ctx.voidPromise());
+            ctx.write(new DatagramPacket(reply(), packet.sender()), ctx.voidPromise());
         }
 
         @Override

@@ -6,7 +6,6 @@ import dev.portd.service.OptionException;
 import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceOptions;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,7 +116,7 @@ public final class QotdService extends OneReplyService {
     }
 
     @Override
-    ByteBuf reply(ByteBufAllocator alloc) {
+    public ByteBuf reply() {
         return quotes.get(ThreadLocalRandom.current().nextInt(quotes.size())).duplicate();
     }
 }

@@ -1,7 +1,6 @@
 package dev.portd.service.classic;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.time.Clock;
 
 /**
@@ -30,7 +29,7 @@ public final class TimeService extends OneReplyService {
     private volatile Second last = new Second(-1, null);
 
     @Override
-    ByteBuf reply(ByteBufAllocator alloc) {
+    public ByteBuf reply() {
         long now = secondsSince1900(clock);
         Second cached = last;
         if (cached.value() != now) {
