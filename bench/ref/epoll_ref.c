@@ -1,6 +1,8 @@
-/* bench/ref/epoll_ref.c: the C floor beside portd in bench/conncost.sh. One thread, one epoll set,
- * level-triggered, non-blocking sockets: echo (RFC 862) on ECHO_PORT and daytime (RFC 867) on
- * DAYTIME_PORT, with nothing else (no limits, no counters). Build: cc -O2 -o epoll_ref epoll_ref.c
+/* bench/ref/epoll_ref.c: the C floor beside portd in bench/conncost.sh, and the upstream echo server
+ * behind the proxies in bench/forward.sh. One thread, one epoll set, level-triggered, non-blocking
+ * sockets: echo (RFC 862) on ECHO_PORT and daytime (RFC 867) on DAYTIME_PORT, with nothing else (no
+ * limits, no counters). Echo honours back-pressure: what a full send buffer did not take is kept, and
+ * the connection is not read again until it is sent (a streaming client through a proxy fills it). Build: cc -O2 -o epoll_ref epoll_ref.c
  * Run: ./epoll_ref ECHO_PORT DAYTIME_PORT (binds 127.0.0.1). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -14,6 +16,52 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+/* What an echo connection still has to send, by fd: set only after a short write. */
+struct pending {
+    char *data;
+    size_t len, off;
+};
+static struct pending *pending;
+static int pending_size;
+
+static struct pending *pending_of(int fd) {
+    if (fd >= pending_size) {
+        int n = fd * 2 + 64;
+        pending = realloc(pending, (size_t)n * sizeof *pending);
+        memset(pending + pending_size, 0, (size_t)(n - pending_size) * sizeof *pending);
+        pending_size = n;
+    }
+    return &pending[fd];
+}
+
+static void watch(int ep, int fd, unsigned events) {
+    struct epoll_event ev = {.events = events, .data.fd = fd};
+    epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
+}
+
+static void close_echo(int fd) {
+    struct pending *p = pending_of(fd);
+    free(p->data);
+    *p = (struct pending){0};
+    close(fd);
+}
+
+/* Sends what waits on fd; when all of it went, reads again. */
+static void drain(int ep, int fd) {
+    struct pending *p = pending_of(fd);
+    ssize_t w = write(fd, p->data + p->off, p->len - p->off);
+    if (w < 0 && errno != EAGAIN) {
+        close_echo(fd);
+        return;
+    }
+    p->off += w > 0 ? (size_t)w : 0;
+    if (p->off == p->len) {
+        free(p->data);
+        *p = (struct pending){0};
+        watch(ep, fd, EPOLLIN);
+    }
+}
 
 static int listen_on(int port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
@@ -61,12 +109,25 @@ int main(int argc, char **argv) {
                     struct epoll_event ce = {.events = EPOLLIN, .data.fd = c};
                     epoll_ctl(ep, EPOLL_CTL_ADD, c, &ce);
                 }
+            } else if ((events[i].events & EPOLLOUT) || pending_of(fd)->len) {   /* EPOLLERR/HUP too */
+                drain(ep, fd);
             } else {
                 ssize_t r = read(fd, buf, sizeof buf);
                 if (r > 0) {
-                    if (write(fd, buf, (size_t)r) != r) { /* a full send buffer: not in this bench's load */ }
+                    ssize_t w = write(fd, buf, (size_t)r);
+                    if (w < 0 && errno != EAGAIN) {
+                        close_echo(fd);
+                    } else if (w < r) {   /* a full send buffer: keep the rest, stop reading until it is sent */
+                        size_t sent = w > 0 ? (size_t)w : 0;
+                        struct pending *p = pending_of(fd);
+                        p->len = (size_t)r - sent;
+                        p->off = 0;
+                        p->data = malloc(p->len);
+                        memcpy(p->data, buf + sent, p->len);
+                        watch(ep, fd, EPOLLOUT);
+                    }
                 } else if (r == 0 || errno != EAGAIN) {
-                    close(fd);
+                    close_echo(fd);
                 }
             }
         }

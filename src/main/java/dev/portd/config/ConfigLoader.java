@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.portd.ports.Cidr;
 import dev.portd.ports.Protocol;
 import dev.portd.service.KindCheck;
+import dev.portd.service.KindRule;
 import dev.portd.service.Option;
 import dev.portd.service.ServiceKind;
 import dev.portd.service.ServiceOptions;
@@ -37,8 +38,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a TOML host config into records: every key checked against its declared {@link Option}
- * (type, range), every kind's own {@link KindCheck} run, every problem reported at once with
- * file:line, key, value and what is allowed. The one validation both {@code portd check} and
+ * (type, range), every kind's own {@link KindRule} and {@link KindCheck} run, every problem reported
+ * at once with file:line, key, value and what is allowed. The one validation both {@code portd check} and
  * {@code portd serve} go through. The kinds it knows are handed in (the table lives in
  * {@code service/ServiceKinds}, chosen by the composition root).
  */
@@ -251,7 +252,9 @@ public final class ConfigLoader {
             }
         }
         ServiceOptions options = new ServiceOptions(own);
-        kind.check().check(options, (option, message) -> problem(at + "." + option.key(), node.get(option.key()), message));
+        KindCheck.Problems found = (option, message) -> problem(at + "." + option.key(), node.get(option.key()), message);
+        kind.rule().check(options, protocols, found);
+        kind.check().check(options, found);
         List<InetAddress> bind = get(common, CommonOptions.BIND);
         return new ServiceConfig(name, kind, port, protocols, bind, limits, options);
     }

@@ -15,6 +15,7 @@ import java.util.function.Function;
  * @param factory       makes a service for one configured instance, from already-valid options
  * @param summary       one line for {@code portd check --kinds} and the README
  * @param options       the kind's own config keys, beside the common ones every service takes
+ * @param rule          what the kind requires of its options and protocols together
  * @param check         what the kind checks of its options that needs the world (files, keys)
  * @param answersAnyDatagram whether it answers every datagram (echo, chargen, ...): a datagram
  *                      from its well-known port is then another server's answer, and the host's
@@ -31,6 +32,7 @@ public record ServiceKind(
         Function<ServiceContext, Service> factory,
         String summary,
         List<Option<?>> options,
+        KindRule rule,
         KindCheck check,
         boolean answersAnyDatagram,
         boolean amplifiesOverUdp) {
@@ -47,27 +49,33 @@ public record ServiceKind(
     /** A kind without options of its own. */
     public static ServiceKind of(String name, int defaultPort, Set<Protocol> protocols,
                                  Function<ServiceContext, Service> factory, String summary) {
-        return new ServiceKind(name, defaultPort, protocols, factory, summary, List.of(), KindCheck.NONE, false, false);
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, List.of(), KindRule.NONE, KindCheck.NONE, false, false);
     }
 
     /** The same kind taking these options. */
     public ServiceKind options(List<Option<?>> own) {
-        return new ServiceKind(name, defaultPort, protocols, factory, summary, own, check, answersAnyDatagram, amplifiesOverUdp);
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, own, rule, check, answersAnyDatagram, amplifiesOverUdp);
+    }
+
+    /** The same kind requiring {@code optionsAndProtocols} of a service's options and protocols. */
+    public ServiceKind rule(KindRule optionsAndProtocols) {
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, optionsAndProtocols, check,
+                answersAnyDatagram, amplifiesOverUdp);
     }
 
     /** The same kind checking its options with {@code worldCheck}. */
     public ServiceKind check(KindCheck worldCheck) {
-        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, worldCheck, answersAnyDatagram, amplifiesOverUdp);
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, rule, worldCheck, answersAnyDatagram, amplifiesOverUdp);
     }
 
     /** The same kind marked as answering every datagram (see {@link #answersAnyDatagram}). */
     public ServiceKind answeringAnyDatagram() {
-        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, check, true, amplifiesOverUdp);
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, rule, check, true, amplifiesOverUdp);
     }
 
     /** The same kind marked as answering with more bytes than it receives (see {@link #amplifiesOverUdp}). */
     public ServiceKind amplifyingOverUdp() {
-        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, check, answersAnyDatagram, true);
+        return new ServiceKind(name, defaultPort, protocols, factory, summary, options, rule, check, answersAnyDatagram, true);
     }
 
     /** The option of this kind with that key, or null. */

@@ -58,5 +58,5 @@ public final class ServiceKinds {
                     .options(ForwardService.OPTIONS).check(ForwardService::check),
             ServiceKind.of("exec", 0, TCP_UDP, ExecService::new,
                     "runs a program per connection with the socket as its stdin/stdout, as inetd")
-                    .options(ExecService.OPTIONS).check(ExecService::check));
+                    .options(ExecService.OPTIONS).rule(ExecService::rule).check(ExecService::check));
 }

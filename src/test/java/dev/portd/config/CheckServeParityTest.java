@@ -94,7 +94,11 @@ class CheckServeParityTest {
                 Map.entry("port", "0"),
                 Map.entry("enabled", "true"),
                 Map.entry("kind", TestHosts.quote(kind.name())),
-                Map.entry("protocols", "[\"" + kind.protocols().iterator().next().label() + "\"]"));
+                // exec over UDP needs wait = true (a rule case below): each kind's first protocol, TCP first
+                Map.entry("protocols", "[\"" + kind.protocols().stream().sorted().findFirst().orElseThrow().label() + "\"]"));
+        if (kind.name().equals("exec") && o.key().equals("wait")) {
+            return List.of("false");   // wait = true is for UDP: a rule case below
+        }
         if (special.containsKey(o.key())) {
             return List.of(special.get(o.key()));
         }
@@ -138,6 +142,15 @@ class CheckServeParityTest {
                 }
             }
         }
+        // exec's rule over wait and protocols together: refused by both, on the line of wait
+        String exec = "[services.t]\nkind = \"exec\"\nport = 0\n" + base(ServiceKinds.BUILT_IN.stream()
+                .filter(k -> k.name().equals("exec")).findFirst().orElseThrow());
+        cases.add(new Case("exec over tcp with wait = true", exec + "wait = true\n", false, "services.t.wait"));
+        cases.add(new Case("exec over udp with wait = false", exec + "protocols = [\"udp\"]\nwait = false\n", false,
+                "services.t.wait"));
+        cases.add(new Case("exec over tcp and udp", exec + "protocols = [\"tcp\", \"udp\"]\nwait = true\n", false,
+                "services.t.wait"));
+        cases.add(new Case("exec over udp with wait = true", exec + "protocols = [\"udp\"]\nwait = true\n", true, null));
         for (Option<?> o : CommonOptions.HOST) {
             String service = "[services.echo]\nport = 0\n";
             for (String v : bad(o)) {

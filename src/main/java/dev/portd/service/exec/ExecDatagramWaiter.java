@@ -66,10 +66,6 @@ final class ExecDatagramWaiter {
             if (c.poll(pollfd, 1, POLL_MILLIS) <= 0 || (pollfd.getShort(6) & LibC.POLLIN) == 0 || stopping) {
                 continue;
             }
-            if (service.refusal() != null) {
-                service.startFailed(service.refusal());
-                return;
-            }
             try {
                 ExecProcess p = ExecProcess.spawn(service.spec(Map.of("PROTO", "UDP")), fd,
                         line -> service.stderrLine(running == null ? 0 : running.pid(), line));

@@ -42,9 +42,6 @@ final class ExecPipeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
-        if (service.refuses(ch)) {
-            return;
-        }
         var env = ExecService.connectionEnv((InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress());
         ExecProcess.Spec spec = service.spec(env);
         service.blocking.execute(() -> start(ch, spec));

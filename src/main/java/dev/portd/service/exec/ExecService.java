@@ -2,7 +2,6 @@ package dev.portd.service.exec;
 
 import dev.portd.ports.Cidr;
 import dev.portd.ports.Protocol;
-import dev.portd.service.HostView;
 import dev.portd.service.KindCheck;
 import dev.portd.service.Option;
 import dev.portd.service.Service;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,10 +46,8 @@ public final class ExecService implements Service, ServiceFigures {
     final Duration killAfter;
     final Executor blocking;
     final ExecStats stats = new ExecStats();
-    private final HostView host;
     private final List<ExecDatagramWaiter> waiters = new CopyOnWriteArrayList<>();
     private final AtomicBoolean pipesLogged = new AtomicBoolean();
-    private volatile String refusal;
 
     public ExecService(ServiceContext ctx) {
         this.name = ctx.name();
@@ -60,54 +58,25 @@ public final class ExecService implements Service, ServiceFigures {
         this.wait = options.get(ExecSettings.WAIT);
         this.killAfter = options.get(ExecSettings.KILL_AFTER);
         this.blocking = ctx.blocking();
-        this.host = ctx.host();
     }
 
     public static void check(ServiceOptions options, KindCheck.Problems problems) {
         ExecSettings.check(options, problems);
     }
 
+    /** TCP with wait = false, UDP with wait = true: see {@link ExecSettings#rule}. */
+    public static void rule(ServiceOptions options, Set<Protocol> protocols, KindCheck.Problems problems) {
+        ExecSettings.rule(options, protocols, problems);
+    }
+
     @Override
     public void started() {
-        for (HostView.Listener l : host.listeners()) {
-            if (!l.service().equals(name)) {
-                continue;
-            }
-            if (l.protocol() == Protocol.TCP && wait) {
-                refusal = "wait = true is for UDP (the program owns the socket); over TCP portd starts a program "
-                        + "per connection: set wait = false or protocols = [\"udp\"]";
-            } else if (l.protocol() == Protocol.UDP && !wait) {
-                refusal = "UDP needs wait = true (the program owns the socket until it exits)";
-            }
-        }
-        if (refusal != null) {
-            log.error("{}: {}; refusing every client", name, refusal);
-        }
         waiters.forEach(ExecDatagramWaiter::start);
     }
 
     @Override
     public void stopped() {
         waiters.forEach(ExecDatagramWaiter::stop);
-    }
-
-    /**
-     * Closes a connection this service cannot serve (see {@link #refusal()}), counted as a failed
-     * start; true when it did, so the handler goes no further.
-     */
-    boolean refuses(Channel connection) {
-        String why = refusal();
-        if (why == null) {
-            return false;
-        }
-        startFailed(why);
-        connection.close();
-        return true;
-    }
-
-    /** Why this service refuses every client (a TCP/UDP and wait mismatch), or null. */
-    String refusal() {
-        return refusal;
     }
 
     @Override

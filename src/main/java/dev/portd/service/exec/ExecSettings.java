@@ -1,5 +1,6 @@
 package dev.portd.service.exec;
 
+import dev.portd.ports.Protocol;
 import dev.portd.service.KindCheck;
 import dev.portd.service.Option;
 import dev.portd.service.ServiceOptions;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The exec kind's options, their checks against the world, and the argv and environment they make. */
 final class ExecSettings {
@@ -28,7 +30,7 @@ final class ExecSettings {
     static final Option<String> STDERR = Option.choice("stderr", "log", List.of("log", "client", "discard"),
             "where the program's fd 2 goes: lines to portd's log, the client's socket, or /dev/null");
     static final Option<Boolean> WAIT = Option.bool("wait", false,
-            "UDP: the program owns the socket until it exits (inetd wait; set true for UDP); TCP must be false");
+            "true for UDP: the program owns the socket until it exits (inetd wait); false for TCP: a program per connection");
     static final Option<Duration> KILL_AFTER = Option.duration("kill_after", Duration.ZERO, Duration.ofMinutes(10),
             Duration.ofSeconds(5), "after SIGTERM (idle, or a UDP program at stop), SIGKILL follows this much later");
     static final List<Option<?>> OPTIONS = List.of(COMMAND, USER, ENV, PASS_ENV, CWD, STDERR, WAIT, KILL_AFTER);
@@ -37,6 +39,24 @@ final class ExecSettings {
     static final String SETPRIV = "/usr/bin/setpriv";
 
     private ExecSettings() {
+    }
+
+    /**
+     * TCP is served with a program per connection ({@code wait = false}), UDP with a program that owns
+     * the socket ({@code wait = true}); one service cannot do both, so tcp and udp together never fit.
+     */
+    static void rule(ServiceOptions options, Set<Protocol> protocols, KindCheck.Problems problems) {
+        boolean wait = options.get(WAIT);
+        if (protocols.size() > 1) {
+            problems.add(WAIT, "one exec service serves TCP (wait = false: a program per connection) or UDP (wait = true: "
+                    + "the program owns the socket), not both: make two services, one with protocols = [\"tcp\"], "
+                    + "one with protocols = [\"udp\"] and wait = true");
+        } else if (wait && protocols.contains(Protocol.TCP)) {
+            problems.add(WAIT, "over TCP portd starts a program per connection (inetd nowait); wait = true is for UDP: "
+                    + "set wait = false, or protocols = [\"udp\"] for a datagram program");
+        } else if (!wait && protocols.contains(Protocol.UDP)) {
+            problems.add(WAIT, "over UDP the program owns the socket until it exits (inetd wait): set wait = true");
+        }
     }
 
     static void check(ServiceOptions options, KindCheck.Problems problems) {

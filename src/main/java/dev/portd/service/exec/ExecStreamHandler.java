@@ -38,9 +38,6 @@ final class ExecStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
-        if (service.refuses(ch)) {
-            return;
-        }
         long idleMillis = 0;
         for (var entry : ch.pipeline()) {   // the host's idle timer: the program's bytes bypass portd from here on
             if (entry.getValue() instanceof ConnectionIdle idle) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portd.host.Host;
+import dev.portd.support.PortdCli;
 import dev.portd.support.Tcp;
 import dev.portd.support.TestHosts;
 import java.io.BufferedReader;
@@ -172,6 +173,34 @@ class ExecServiceTest {
         try (Host host = TestHosts.start("[host]\ntransport = \"nio\"\n[services.prog]\nkind = \"exec\"\nport = 0\n"
                 + "protocols = [\"tcp\"]\ncommand = [\"/bin/cat\"]\n")) {
             assertCatEchoes(host, 300_000, 9);
+        }
+    }
+
+    @Test
+    void waitOverTcpOrNoWaitOverUdpIsAConfigErrorOnTheLineOfWaitWithTheFix() throws Exception {
+        Path file = Files.writeString(dir.resolve("exec.toml"), """
+                [services.git]
+                kind = "exec"
+                port = 0
+                command = ["/bin/cat"]
+                wait = true
+
+                [services.tftp]
+                kind = "exec"
+                port = 0
+                protocols = ["udp"]
+                command = ["/bin/cat"]
+                """);
+        String expected = file + ":5: services.git.wait = true: over TCP portd starts a program per connection "
+                + "(inetd nowait); wait = true is for UDP: set wait = false, or protocols = [\"udp\"] for a datagram "
+                + "program\n"
+                + file + ":7: services.tftp.wait: over UDP the program owns the socket until it exits (inetd wait): "
+                + "set wait = true\n"
+                + "portd: the config has 2 problems; nothing was started\n";
+        for (String command : new String[] {"check", "serve"}) {
+            PortdCli run = PortdCli.run(command, "--config", file.toString());
+            assertThat(run.exit()).as(command).isEqualTo(2);
+            assertThat(run.err()).as(command).isEqualTo(expected);
         }
     }
 
