@@ -208,6 +208,12 @@ public final class Handover implements AutoCloseable {
     /**
      * Tells the old process that this one serves: it stops accepting, gives up the control socket
      * (this process may bind it on return) and drains its open connections.
+     * <p>
+     * Call it only once this process accepts on every handed-over socket (Host.start has registered
+     * them): until the old process closes its copies both accept on the same sockets, so no moment
+     * is without an acceptor. A connection still waiting in a socket's accept queue when the old
+     * process closes its copy stays there for this one: the queue belongs to the socket, which
+     * lives while either process holds it, and a close is not a shutdown(2) (HandoverBacklogTest).
      */
     public void finish() throws IOException {
         channel.writeAndFlush(ascii("drain\n"));
