@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Soak: DURATION of mixed load against one portd (the default config, --port-offset, loopback only,
-# started by ./portd as a user would), sampling the process every 10 s: RSS, heap after a full GC
-# (jcmd GC.run then GC.heap_info), open fds, threads and the machine's load average. Prints start /
-# end / max of each and the samples every 5 minutes (does it level off?), each load's own report
-# with its error count, the scans' findings, GC pauses, and every WARN and ERROR line portd logged.
+# started by ./portd as a user would), sampling the process every 10 s: RSS, open fds, threads, its
+# CPU, its threads' wait for a CPU and the machine's load average; and the heap after a full GC
+# (jcmd GC.run then GC.heap_info) as often as jcmd manages, at most every 10 s. Prints start / end /
+# max of each and the samples every 5 minutes (does it level off?), each load's own report with its
+# error count, the scans' findings, GC pauses, and every WARN and ERROR line portd logged.
 # Load: echo (portd load echo), chargen (portd load chargen), HTTP keep-alive (wrk) and new connections
 # (curl, Connection: close), SMTP with durable storage (python smtplib, ten messages a session), ONC RPC
 # GETPORT over UDP and TCP (bench/rpcload.c), and a portd scan of portd's port range every minute,
@@ -52,22 +53,29 @@ start=$(date +%s)
 end=$(( start + secs ))
 
 printf 'GC.run\nGC.heap_info\n' > "$work/jcmd.txt"
+# the heap after a full GC, in KiB: one jcmd for both commands (each jcmd is a JVM start, seconds on a
+# busy machine); the sum of the generations' "total NK, used NK" lines (serial: new + tenured; G1: one)
+heap_after_gc() {
+    jcmd "$portd" -f "$work/jcmd.txt" 2>/dev/null | awk 'match($0, /total [0-9]+K, used [0-9]+K/) {
+        split(substr($0, RSTART, RLENGTH), w, /[ ,K]+/); used += w[4]; seen = 1} END {if (seen) print used}'
+}
+measure_heap() { local h; h=$(heap_after_gc); echo "$(( $(date +%s) - start )) ${h:-?}" >> "$work/heap.txt"; }
+# every 10 s from /proc (cheap, on time); the heap column is the latest jcmd measurement
 sample() {
     local rss fds threads heap load cpu waited
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$portd/status")
     threads=$(awk '/^Threads/ {print $2}' "/proc/$portd/status")
     fds=$(ls "/proc/$portd/fd" | wc -l)
     load=$(cut -d' ' -f1 /proc/loadavg)
-    # one jcmd for both commands: each jcmd is a JVM start, seconds on a busy machine
-    # the heap is the sum of its generations' "total NK, used NK" lines (serial: new + tenured; G1: one)
-    heap=$(jcmd "$portd" -f "$work/jcmd.txt" 2>/dev/null | awk 'match($0, /total [0-9]+K, used [0-9]+K/) {
-        split(substr($0, RSTART, RLENGTH), w, /[ ,K]+/); used += w[4]; seen = 1} END {if (seen) print used}')
+    heap=$(tail -1 "$work/heap.txt" | cut -d' ' -f2)
     # portd's CPU (utime + stime, ticks) and the time its threads waited for a CPU (ns, summed over the
     # live threads): on a shared machine, what a latency spike owes to the machine rather than to portd
     cpu=$(awk '{print $14 + $15}' "/proc/$portd/stat")
     waited=$(cat /proc/"$portd"/task/*/schedstat 2>/dev/null | awk '{s += $2} END {printf "%.0f", s}')
     echo "$(( $(date +%s) - start )) $rss ${heap:-?} $fds $threads $load $cpu $waited" >> "$work/samples.txt"
 }
+: > "$work/heap.txt"
+measure_heap
 : > "$work/samples.txt"
 sample
 
@@ -114,6 +122,14 @@ PY
     echo "scans: $n, each expected to find $(wc -w <<<"$listeners") listeners ($listeners); scans that missed one: $short"
 ) > "$work/scan.txt" 2>&1 & pids+=($!); loads+=($!)
 
+(   # the heap after GC as often as jcmd manages, at most every 10 s
+    next_heap=$(( start + 10 ))
+    while [ "$next_heap" -lt "$end" ]; do
+        while [ "$(date +%s)" -lt "$next_heap" ]; do sleep 1; done
+        next_heap=$(( next_heap + 10 ))
+        measure_heap
+    done
+) & pids+=($!)
 next=$(( start + 10 ))
 while [ "$(date +%s)" -lt "$end" ]; do
     while [ "$(date +%s)" -lt "$next" ]; do sleep 1; done
@@ -128,10 +144,11 @@ for pid in "${loads[@]}"; do
     while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done
     if kill -0 "$pid" 2>/dev/null; then unfinished+=("$pid"); fi
 done
+measure_heap
 sample
 
 echo "soak of ${secs}s, portd $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores (dir: $work)"
-echo "-- samples every 10 s ($(wc -l < "$work/samples.txt") taken): start / end / max, and every 5 minutes"
+echo "-- samples every 10 s ($(wc -l < "$work/samples.txt") taken; heap after GC measured $(wc -l < "$work/heap.txt") times): start / end / max, and every 5 minutes"
 awk 'NR == 1 {for (i = 2; i <= 6; i++) {first[i] = $i; max[i] = $i}}
      {for (i = 2; i <= 6; i++) {if ($i + 0 > max[i] + 0) max[i] = $i; last[i] = $i}}
      END {split("rss_kib heap_after_gc_kib open_fds threads load_average", name, " ");
@@ -155,7 +172,7 @@ awk -v hz="$(getconf CLK_TCK)" 'NR > 1 && $1 > t {c = ($7 - pc) / hz / ($1 - t) 
     NR == 1 {t0 = $1; c0 = $7; w0 = $8} {t = $1; pc = $7; pw = $8}
     END {printf "portd CPU %.0f%% of one core over the run (max %.0f%% in a 10-s interval); its threads waited %.0f ms a second for a CPU (max %.0f)\n",
         (pc - c0) / hz / (t - t0) * 100, maxc, (pw - w0) / 1e6 / (t - t0), maxw}' "$work/samples.txt"
-echo "-- GC: $(grep -c 'Pause Young' "$work/gc.log" || true) young pauses, longest $(grep -oE 'Pause Young.* ([0-9.]+)ms$' "$work/gc.log" | grep -oE '[0-9.]+ms$' | sort -n | tail -1 || true); $(grep -c 'Pause Full' "$work/gc.log" || true) full (one per sample, from jcmd GC.run)"
+echo "-- GC: $(grep -c 'Pause Young' "$work/gc.log" || true) young pauses, longest $(grep -oE 'Pause Young.* ([0-9.]+)ms$' "$work/gc.log" | grep -oE '[0-9.]+ms$' | sort -n | tail -1 || true); $(grep -c 'Pause Full' "$work/gc.log" || true) full (one per heap measurement, from jcmd GC.run)"
 echo "-- load reports"
 for f in echo chargen wrk rpc-tcp rpc-udp curl smtp scan; do echo "[$f]"; tail -14 "$work/$f.txt"; done
 [ ${#unfinished[@]} -eq 0 ] || echo "soak: ${#unfinished[@]} load(s) had not ended 2 minutes after the soak: pids ${unfinished[*]}"
