@@ -7,6 +7,8 @@
 # crash-<sha1>, where the regression pass replays it from then on; the inputs it found interesting go
 # to .cifuzz-corpus/ (not committed). Prints, per target, the last libFuzzer status line (#runs, cov,
 # ft, corp) and the exit code; logs stay in $FUZZ_LOGS (default target/fuzz-logs).
+# A run cut short (timeout, kill) also leaves the input it was on as a crash-<sha1>: before keeping
+# one, replay it (mvn test -Dtest=Class) and read the log for a finding; a replay that passes is no crash.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 logs="${FUZZ_LOGS:-$here/target/fuzz-logs}"
