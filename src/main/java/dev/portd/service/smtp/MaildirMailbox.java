@@ -45,7 +45,9 @@ final class MaildirMailbox implements Mailbox {
      * Header bytes are read as UTF-8 (RFC 6532: SMTPUTF8 mail carries raw UTF-8 in its headers; for
      * ASCII headers it changes nothing); RFC 2047 encoded words are decoded after.
      */
-    private static final Session MAIL = Session.getInstance(utf8Headers());
+    private static final class Mail {   // made on first read: jakarta.mail is 2 MiB of classes a server that is never asked does not need
+        static final Session SESSION = Session.getInstance(utf8Headers());
+    }
 
     private final Path root;
 
@@ -121,7 +123,7 @@ final class MaildirMailbox implements Mailbox {
             return Optional.empty();
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file.get()))) {
-            return Optional.ofNullable(reader.read(file.get(), new MimeMessage(MAIL, in)));
+            return Optional.ofNullable(reader.read(file.get(), new MimeMessage(Mail.SESSION, in)));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         } catch (IOException | MessagingException e) {

@@ -26,6 +26,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,19 +179,38 @@ public final class SmtpService implements Service, Mailbox {
 
     /**
      * The STARTTLS context. A configured certificate is loaded now (the kind's check has loaded it
-     * once already); the self-signed one is made on the blocking executor, off the start path
-     * (making the key and loading BouncyCastle took about 1.5 s of every start): a STARTTLS that
-     * comes before it is ready waits for it in {@link SmtpSession#startTls}, without blocking its
-     * event loop.
+     * once already). The self-signed one is made when the first client asks for STARTTLS, on the
+     * blocking executor (making the key loads BouncyCastle and the JDK's TLS: about 20 MiB of
+     * classes and heap a server nobody asks for TLS would carry, and 1.5 s of CPU); that client's
+     * STARTTLS waits for it in {@link SmtpSession#startTls} without blocking its event loop.
      */
-    private static CompletableFuture<SslContext> tls(ServiceOptions o, String hostname, Executor blocking) {
+    private static Supplier<CompletableFuture<SslContext>> tls(ServiceOptions o, String hostname, Executor blocking) {
         Optional<Path> cert = o.find(TLS_CERT);
         if (cert.isEmpty()) {
-            return CompletableFuture.supplyAsync(() -> selfSigned(hostname), blocking);
+            AtomicReference<CompletableFuture<SslContext>> made = new AtomicReference<>();
+            return () -> {
+                CompletableFuture<SslContext> f = made.get();
+                if (f == null) {
+                    CompletableFuture<SslContext> mine = new CompletableFuture<>();
+                    f = made.compareAndExchange(null, mine);
+                    if (f == null) {
+                        f = mine;
+                        blocking.execute(() -> {
+                            try {
+                                mine.complete(selfSigned(hostname));
+                            } catch (RuntimeException e) {
+                                mine.completeExceptionally(e);
+                            }
+                        });
+                    }
+                }
+                return f;
+            };
         }
         try {
-            return CompletableFuture.completedFuture(SslContextBuilder.forServer(cert.get().toFile(),
-                    o.get(TLS_KEY).toFile()).build());
+            CompletableFuture<SslContext> loaded = CompletableFuture.completedFuture(SslContextBuilder.forServer(
+                    cert.get().toFile(), o.get(TLS_KEY).toFile()).build());
+            return () -> loaded;
         } catch (IOException | IllegalArgumentException e) {   // the files changed since the check
             throw new OptionException(TLS_CERT.key(), "cannot make a TLS context: " + e.getMessage());
         }

@@ -153,11 +153,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         discardWaiting();
         decoder.discardBuffered();   // plaintext pipelined after STARTTLS never reaches a command
         ctx.flush();
-        // Netty's SniHandler holds the client's hello until the context is ready (a self-signed one
-        // may still be in the making just after start), then puts the SslHandler in its place; the
+        // Netty's SniHandler holds the client's hello until the context is ready (the self-signed one
+        // is made when the first client asks), then puts the SslHandler in its place; the
         // 220 below leaves in clear as it passes outbound
         AsyncMapping<String, SslContext> context = (serverName, promise) -> {
-            settings.tls().whenComplete((c, e) -> {
+            settings.tls().get().whenComplete((c, e) -> {
                 if (e != null) {
                     promise.tryFailure(e);
                 } else {

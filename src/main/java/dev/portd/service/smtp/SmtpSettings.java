@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * One SMTP service's settings, from its options with their defaults (the defaults and their
@@ -15,11 +16,11 @@ import java.util.concurrent.CompletableFuture;
  * @param maxErrors       protocol errors in one session before 421 and close
  * @param timeout         silence after which a session gets 421 and is closed
  * @param domains         accepted recipient domains, lower case; empty: every address
- * @param tls             the STARTTLS context, once made (a self-signed one is made after start);
- *                        null when STARTTLS is off
+ * @param tls             the STARTTLS context, made on the first call (a self-signed one on the
+ *                        blocking executor, the first time a client asks); null when STARTTLS is off
  */
 record SmtpSettings(String hostname, long maxMessageBytes, int maxRecipients, int maxErrors,
-                    Duration timeout, Set<String> domains, CompletableFuture<SslContext> tls) {
+                    Duration timeout, Set<String> domains, Supplier<CompletableFuture<SslContext>> tls) {
 
     SmtpSettings {
         domains = Set.copyOf(domains);
