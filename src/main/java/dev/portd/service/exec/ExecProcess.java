@@ -116,6 +116,20 @@ final class ExecProcess {
         }
     }
 
+    /**
+     * Puts the socket behind {@code fd} in blocking mode, as inetd hands it to a program: Netty
+     * accepted it non-blocking, and the flag belongs to the open socket, which a duplicate shares, so
+     * a program that reads before the client has written (cat, a shell's read) would get EAGAIN and
+     * fail. Only for a socket portd itself no longer reads or writes.
+     */
+    static void makeBlocking(int fd) throws SpawnException {
+        LibC c = LibC.load();
+        int flags = c.fcntl(fd, LibC.F_GETFL, 0);
+        if (flags < 0 || c.fcntl(fd, LibC.F_SETFL, flags & ~LibC.O_NONBLOCK) != 0) {
+            throw new SpawnException("cannot put the socket in blocking mode: " + LibC.strerror(Native.getLastError()));
+        }
+    }
+
     /** Sends {@code signal} to the program's process group, unless it has already been reaped. */
     synchronized void signal(int signal) {
         if (!reaped) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Hands one accepted TCP connection to a program (epoll transport). In order: the host has admitted
  * the connection; this handler takes the host's idle timer out (portd will see none of the bytes),
  * duplicates the socket's fd, and takes the channel out of epoll so portd never reads or reacts to
- * the program's traffic; then, off the event loop, posix_spawn gives the duplicate to the program
- * as fd 0 and 1 and portd closes the duplicate. Portd's own fd stays open, so the connection still
+ * the program's traffic; then, off the event loop, the socket is put in blocking mode, posix_spawn
+ * gives the duplicate to the program as fd 0 and 1 and portd closes the duplicate. Portd's own fd stays open, so the connection still
  * counts against {@code max_connections} and shows as open, until the program exits; then portd
  * closes its fd ({@code close}, never {@code shutdown}: the program may have passed the socket on).
  *
@@ -74,6 +74,7 @@ final class ExecStreamHandler extends ChannelInboundHandlerAdapter {
         LibC c = LibC.load();
         ExecProcess p;
         try {
+            ExecProcess.makeBlocking(copy);   // out of epoll by now: portd does no more I/O on it
             p = ExecProcess.spawn(service.spec(ExecService.connectionEnv(remote, local)), copy,
                     line -> service.stderrLine(pidOf(), line));
         } catch (ExecProcess.SpawnException e) {

@@ -29,6 +29,9 @@ interface LibC extends Library {
     int EINTR = 4;
     short POLLIN = 1;
     int F_DUPFD_CLOEXEC = 1030;
+    int F_GETFL = 3;
+    int F_SETFL = 4;
+    int O_NONBLOCK = 0x800;
     /** Large enough for glibc's posix_spawn_file_actions_t (80), posix_spawnattr_t (336), sigset_t (128), siginfo_t (128). */
     int OPAQUE_BYTES = 512;
 

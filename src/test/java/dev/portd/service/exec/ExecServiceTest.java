@@ -112,6 +112,17 @@ class ExecServiceTest {
     }
 
     @Test
+    void theProgramGetsItsSocketInBlockingModeAsInetdGivesIt() throws Exception {
+        // Netty accepts sockets non-blocking, and the flag is the open socket's, shared by the program's
+        // fd 0 and 1: cat reading before the client had written failed with EAGAIN
+        try (Host host = exec("[\"/bin/sh\", \"-c\", \"grep flags /proc/$$/fdinfo/0\"]", "")) {
+            String flags = text(Tcp.readAll(host.tcpPort("prog"))).strip();
+            assertThat(flags).startsWith("flags:");
+            assertThat(Integer.parseInt(flags.split("\\s+")[1], 8) & LibC.O_NONBLOCK).as(flags).isZero();
+        }
+    }
+
+    @Test
     void aProgramThatDiesAtOnceIsReapedAndCounted() throws Exception {
         try (Host host = exec("[\"/bin/sh\", \"-c\", \"echo $$; exit 3\"]", "")) {
             for (int i = 0; i < 3; i++) {
