@@ -21,6 +21,7 @@ if [ ${#targets[@]} -eq 0 ]; then
         "RpcFuzzTest#xdrReaderFailsOnlyWithXdrException"
         "SmtpSessionFuzzTest#messageStoredOnlyAfterWholeDataAndOnce"
         "ConfigFuzzTest#anyTextIsAClearErrorOrAValidConfig"
+        "XinetdFuzzTest#anyXinetdConfigImportsAsAConfigPortdAccepts"
     )
 fi
 cd "$here"

@@ -44,7 +44,7 @@ public final class ImportCommand implements Callable<Integer> {
         XinetdToToml toToml = new XinetdToToml(
                 (name, protocol) -> names.byName(name).stream().filter(e -> e.protocol().equals(protocol))
                         .map(ServiceNames.Entry::port).findFirst().map(Optional::of).orElse(Optional.empty()),
-                server -> Files.isRegularFile(Path.of(server)) && Files.isExecutable(Path.of(server)),
+                XinetdToToml::executableHere,
                 "root".equals(System.getProperty("user.name")), System.getProperty("user.name"));
         spec.commandLine().getOut().print(toToml.convert(XinetdConfig.read(path), path.toString()));
         spec.commandLine().getOut().flush();

@@ -49,18 +49,60 @@ public final class XinetdConfig {
         }
     }
 
+    /** Where {@code include} and {@code includedir} find their files: the disk, or a test's map. */
+    interface FileSource {
+        boolean isDirectory(Path path);
+
+        /** The regular files of a directory. */
+        List<Path> files(Path dir) throws IOException;
+
+        /** The text of a file, or null when it is not a regular file of at most {@code maxBytes}. */
+        String text(Path file, int maxBytes) throws IOException;
+
+        FileSource DISK = new FileSource() {
+            @Override
+            public boolean isDirectory(Path path) {
+                return Files.isDirectory(path);
+            }
+
+            @Override
+            public List<Path> files(Path dir) throws IOException {
+                try (Stream<Path> entries = Files.list(dir)) {
+                    return entries.filter(Files::isRegularFile).toList();
+                }
+            }
+
+            @Override
+            public String text(Path file, int maxBytes) throws IOException {
+                if (!Files.isRegularFile(file) || Files.size(file) > maxBytes) {
+                    return null;
+                }
+                return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            }
+        };
+    }
+
+    /** Files over 1 MiB are not read: no xinetd config is that large. */
+    static final int MAX_FILE_BYTES = 1 << 20;
+
+    private final FileSource source;
     private final List<Section> services = new ArrayList<>();
     private final List<Section> defaults = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
 
-    private XinetdConfig() {
+    private XinetdConfig(FileSource source) {
+        this.source = source;
     }
 
     /** Reads a file (xinetd.conf, or one xinetd.d file) or a directory (as includedir). */
     public static XinetdConfig read(Path fileOrDir) {
-        XinetdConfig c = new XinetdConfig();
-        if (Files.isDirectory(fileOrDir)) {
+        return read(fileOrDir, FileSource.DISK);
+    }
+
+    static XinetdConfig read(Path fileOrDir, FileSource source) {
+        XinetdConfig c = new XinetdConfig(source);
+        if (source.isDirectory(fileOrDir)) {
             c.includeDir(fileOrDir, fileOrDir.toString());
         } else {
             c.include(fileOrDir, fileOrDir.toString());
@@ -70,7 +112,11 @@ public final class XinetdConfig {
 
     /** Parses text as one file named {@code name} (includes are followed from the file system). */
     public static XinetdConfig parse(String text, String name) {
-        XinetdConfig c = new XinetdConfig();
+        return parse(text, name, FileSource.DISK);
+    }
+
+    static XinetdConfig parse(String text, String name, FileSource source) {
+        XinetdConfig c = new XinetdConfig(source);
         c.parseText(text, name);
         return c;
     }
@@ -107,20 +153,22 @@ public final class XinetdConfig {
         }
         files.add(file.toAbsolutePath().normalize());
         try {
-            if (!Files.isRegularFile(file) || Files.size(file) > 1 << 20) {
+            String text = source.text(file, MAX_FILE_BYTES);
+            if (text == null) {
                 warnings.add(where + ": " + file + " is not a regular file up to 1 MiB; not read");
                 return;
             }
-            parseText(new String(Files.readAllBytes(file), StandardCharsets.UTF_8), file.toString());
+            parseText(text, file.toString());
         } catch (IOException e) {
             warnings.add(where + ": cannot read " + file + ": " + e.getMessage());
         }
     }
 
     private void includeDir(Path dir, String where) {
-        try (Stream<Path> entries = Files.list(dir)) {
-            entries.filter(p -> !p.getFileName().toString().contains(".") && !p.getFileName().toString().contains("~"))
-                    .filter(Files::isRegularFile).sorted().forEach(p -> include(p, where));
+        try {
+            source.files(dir).stream()
+                    .filter(p -> !p.getFileName().toString().contains(".") && !p.getFileName().toString().contains("~"))
+                    .sorted().forEach(p -> include(p, where));
         } catch (IOException e) {
             warnings.add(where + ": cannot read directory " + dir + ": " + e.getMessage());
         }

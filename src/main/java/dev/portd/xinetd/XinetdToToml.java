@@ -3,6 +3,8 @@ package dev.portd.xinetd;
 import dev.portd.ports.Cidr;
 import dev.portd.xinetd.XinetdConfig.Section;
 import io.netty.util.NetUtil;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -82,14 +84,21 @@ public final class XinetdToToml {
         }
         Section defaults = config.defaults();
         Set<String> names = new HashSet<>();
+        ImportedListeners listeners = new ImportedListeners();
         for (Section s : config.services()) {
             out.append('\n');
-            service(out, s, defaults, names);
+            service(out, s, defaults, names, listeners);
         }
         return out.toString();
     }
 
-    private void service(StringBuilder out, Section s, Section defaults, Set<String> names) {
+    /** Whether {@code server} is an executable regular file on this machine, as {@code portd check} will ask. */
+    public static boolean executableHere(String server) {
+        return Files.isRegularFile(Path.of(server)) && Files.isExecutable(Path.of(server));
+    }
+
+    private void service(StringBuilder out, Section s, Section defaults, Set<String> names,
+                         ImportedListeners listeners) {
         List<String> warnings = new ArrayList<>();
         Map<String, String> keys = new LinkedHashMap<>();
         String id = Optional.ofNullable(s.first("id")).orElse(s.name());
@@ -129,7 +138,16 @@ public final class XinetdToToml {
                 warnings.add("flags " + flag + " is not mapped");
             }
         }
-        if (keys.remove("#disable") != null || !enabled) {
+        boolean on = keys.remove("#disable") == null && enabled;
+        if (on) {
+            String bind = keys.containsKey("bind") ? keys.get("bind").replace("\"", "") : null;
+            String taken = listeners.take(name, kind, protocol, keys.get("port"), bind);
+            if (taken != null) {
+                warnings.add(taken + " (xinetd fails to bind it too); enabled = false");
+                on = false;
+            }
+        }
+        if (!on) {
             keys.put("enabled", "false");
         }
         out.append("[services.").append(name).append("]\n");
@@ -185,7 +203,7 @@ public final class XinetdToToml {
             }
             String host = r.get(0).contains(":") ? "[" + r.get(0) + "]" : r.get(0);
             keys.put("to", quote(host + ":" + r.get(1)));
-            if (protocol.equals("udp")) {
+            if ("udp".equals(protocol)) {   // null: a socket_type portd does not serve, warned about
                 warnings.add("redirect is TCP-only in xinetd; portd relays UDP too");
             }
             if (s.first("server") != null) {

@@ -168,8 +168,9 @@ class XinetdImportTest {
     }
 
     /**
-     * Property test over random inputs (no Jazzer on main yet): random mixes of xinetd words, junk
-     * and braces never make the importer throw, and what it prints always passes portd check.
+     * Random mixes of xinetd words, junk and braces never make the importer throw, and what it prints
+     * always passes portd check, through the command line; {@link XinetdFuzzTest} searches the same
+     * property with coverage guidance (bench/fuzz.sh).
      */
     @Test
     void randomInputsNeverThrowAndAlwaysCheck() throws Exception {
