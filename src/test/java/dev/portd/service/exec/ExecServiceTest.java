@@ -6,7 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.portd.host.Host;
 import dev.portd.support.Tcp;
 import dev.portd.support.TestHosts;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +23,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ExecServiceTest {
     @TempDir
     Path dir;
+
+    private static final String CAT = "[services.prog]\nkind = \"exec\"\nport = 0\nprotocols = [\"tcp\"]\n"
+            + "command = [\"/bin/cat\"]\n";
 
     private static Host exec(String command, String extra) {
         return TestHosts.start("[services.prog]\nkind = \"exec\"\nport = 0\nprotocols = [\"tcp\"]\ncommand = "
@@ -99,6 +108,39 @@ class ExecServiceTest {
                 assertThat(f.get("running")).isZero();
                 assertThat(f.get("exit_status")).isZero();
             });
+        }
+    }
+
+    @Test
+    void aClientThatWritesAndHalfClosesBeforeTheHandoverLosesNoByteToPortd() throws Exception {
+        // Netty's deregister runs in a later task: until then the event loop could read the socket
+        // on EPOLLRDHUP (it does even with autoRead off). The handover must take it out of epoll at once.
+        byte[] sent = new byte[20_000];
+        new Random(11).nextBytes(sent);
+        CountDownLatch clientDone = new CountDownLatch(1);
+        CompletableFuture<Boolean> watchedAfterHandover = new CompletableFuture<>();
+        try (Host host = HookedExec.start(CAT, ch -> ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) throws Exception {
+                int fd = ((EpollSocketChannel) ctx.channel()).fd().intValue();
+                clientDone.await(10, TimeUnit.SECONDS);   // holds the event loop until the client has sent all
+                ctx.fireChannelActive();   // exec's own: the handover
+                try {
+                    watchedAfterHandover.complete(EpollSets.watch(fd));
+                } catch (IOException e) {
+                    watchedAfterHandover.completeExceptionally(e);
+                }
+            }
+        }))) {
+            try (Socket s = Tcp.connect(host.tcpPort("prog"))) {
+                s.getOutputStream().write(sent);
+                s.shutdownOutput();
+                clientDone.countDown();
+                byte[] back = s.getInputStream().readAllBytes();
+                assertThat(watchedAfterHandover.get(10, TimeUnit.SECONDS))
+                        .as("portd's epoll still watches the socket once it is handed over").isFalse();
+                assertThat(Arrays.mismatch(sent, back)).as("first byte that differs (%d back)", back.length).isEqualTo(-1);
+            }
         }
     }
 
