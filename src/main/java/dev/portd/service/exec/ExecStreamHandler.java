@@ -14,12 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Hands one accepted TCP connection to a program (epoll transport). In order: the host has admitted
- * the connection; this handler takes the host's idle timer out (portd will see none of the bytes),
- * duplicates the socket's fd, and takes the channel out of epoll so portd never reads or reacts to
- * the program's traffic; then, off the event loop, the socket is put in blocking mode, posix_spawn
- * gives the duplicate to the program as fd 0 and 1 and portd closes the duplicate. Portd's own fd stays open, so the connection still
- * counts against {@code max_connections} and shows as open, until the program exits; then portd
- * closes its fd ({@code close}, never {@code shutdown}: the program may have passed the socket on).
+ * the connection; this handler takes the socket out of epoll at once ({@link EpollDetach}: portd
+ * must never read a byte of it, not even one the client sent before it was accepted), takes the
+ * host's idle timer out, duplicates the socket's fd and lets Netty deregister the channel; then,
+ * off the event loop, the socket is put in blocking mode, posix_spawn gives the duplicate to the
+ * program as fd 0 and 1 and portd closes the duplicate. Portd's own fd stays open, so the connection
+ * still counts against {@code max_connections} and shows as open, until the program exits; then
+ * portd closes its fd ({@code close}, never {@code shutdown}: the program may have passed the
+ * socket on).
  *
  * <p>Idle: the kernel's TCP_INFO says how long ago data last moved either way; past
  * {@code idle_timeout} the connection is shut down and the program sent SIGTERM. Stop: the host's
@@ -38,6 +40,7 @@ final class ExecStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
+        EpollDetach.now((EpollSocketChannel) ch);   // before the event loop can handle any event of this socket
         long idleMillis = 0;
         for (var entry : ch.pipeline()) {   // the host's idle timer: the program's bytes bypass portd from here on
             if (entry.getValue() instanceof ConnectionIdle idle) {

@@ -58,20 +58,20 @@ class ExecRealProgramsIT {
         Files.write(root.resolve("boot.img"), file);
         try (Host host = TestHosts.start("[services.tftp]\nkind = \"exec\"\nport = 0\nprotocols = [\"udp\"]\n"
                 + "wait = true\ncommand = [\"/usr/sbin/in.tftpd\", \"--timeout\", \"1\", \"--user\", \"root\", "
-                + "\"--secure\", " + TestHosts.quote(root) + "]\n[services.dashboard]\n")) {
+                + "\"--secure\", " + TestHosts.quote(root) + "]\n")) {
             Path got = dir.resolve("got.img");
             Shell.Result r = Shell.run(Duration.ofSeconds(60), List.of("tftp", "-m", "binary", "127.0.0.1",
                     Integer.toString(host.udpPort("tftp")), "-c", "get", "boot.img", got.toString()));
             assertThat(r.code()).as(r.out()).isZero();
             assertThat(Files.readAllBytes(got)).isEqualTo(file);
             // and a second time: portd reads the socket again once the first in.tftpd has exited
-            await().atMost(Duration.ofSeconds(20)).until(() -> ExecServiceTest.figures(host, "tftp").get("running").asLong() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ExecServiceTest.figures(host, "tftp").get("running") == 0);
             Path again = dir.resolve("again.img");
             Shell.Result r2 = Shell.run(Duration.ofSeconds(60), List.of("tftp", "-m", "binary", "127.0.0.1",
                     Integer.toString(host.udpPort("tftp")), "-c", "get", "boot.img", again.toString()));
             assertThat(r2.code()).as(r2.out()).isZero();
             assertThat(Files.readAllBytes(again)).isEqualTo(file);
-            assertThat(ExecServiceTest.figures(host, "tftp").get("started").asLong()).isEqualTo(2);
+            assertThat(ExecServiceTest.figures(host, "tftp").get("started")).isEqualTo(2L);
         }
     }
 }
