@@ -51,7 +51,7 @@ static long long udp_timeout_ns = 200000000LL;
 static const char *addr = "127.0.0.1";
 static uint32_t source_first, source_count;   /* -s: host order; count 0 = let the kernel choose */
 static unsigned *hist;
-static long long calls, lost, late, bad;
+static long long calls, lost, late, bad, max_us;
 static uint32_t generation;
 
 static long long now_ns(void) {
@@ -90,6 +90,7 @@ static void on_reply(struct conn *c, const unsigned char *m, int len) {
         bad++;
     }
     long long us = (now_ns() - c->sent[slot]) / 1000;
+    if (us > max_us) max_us = us;
     hist[us < MAX_US ? us : MAX_US - 1]++;
     calls++;
     send_call(c, slot);
@@ -194,8 +195,8 @@ int main(int argc, char **argv) {
         }
     }
     double secs = (now_ns() - start) / 1e9;
-    printf("%s conns=%d window=%d sources=%u calls=%lld seconds=%.2f calls_per_s=%.0f p50_us=%lld p99_us=%lld p999_us=%lld lost=%lld late=%lld bad=%lld\n",
+    printf("%s conns=%d window=%d sources=%u calls=%lld seconds=%.2f calls_per_s=%.0f p50_us=%lld p99_us=%lld p999_us=%lld max_us=%lld lost=%lld late=%lld bad=%lld\n",
            udp ? "udp" : "tcp", nconns, window, source_count == 0 ? 1 : source_count < (uint32_t) nconns ? source_count : (uint32_t) nconns, calls, secs, calls / secs, percentile(0.50), percentile(0.99),
-           percentile(0.999), lost, late, bad);
+           percentile(0.999), max_us, lost, late, bad);
     return 0;
 }

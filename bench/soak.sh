@@ -2,7 +2,8 @@
 # Soak: DURATION of mixed load against one portd (the default config, --port-offset, loopback only,
 # started by ./portd as a user would), sampling the process every 10 s: RSS, open fds, threads, its
 # CPU, its threads' wait for a CPU and the machine's load average; and the heap after a full GC
-# (jcmd GC.run then GC.heap_info) as often as jcmd manages, at most every 10 s. Prints start / end /
+# (jcmd GC.run then GC.heap_info) as often as jcmd manages, at most every 10 s (each is a stop of
+# portd: milliseconds on a quiet machine, seconds on a starved one: see the GC line). Prints start / end /
 # max of each and the samples every 5 minutes (does it level off?), each load's own report with its
 # error count, the scans' findings, GC pauses, and every WARN and ERROR line portd logged.
 # Load: echo (portd load echo), chargen (portd load chargen), HTTP keep-alive (wrk) and new connections
@@ -37,7 +38,8 @@ head -c 4096 /dev/urandom > "$work/run/public/4k.bin"
 # the default config, with a control socket of its own: another portd on the machine may hold the default one
 sed "/^\[host\]/a control_socket = \"$work/control.sock\"" "$here/config/portd.toml" > "$work/run/portd.toml"
 
-(cd "$work/run" && PORTD_JAVA_OPTS="-Xlog:gc:file=$work/gc.log" exec "$here/portd" serve -c portd.toml \
+# every stop of the JVM (GC or not) goes to the log with its length: a latency spike may be one
+(cd "$work/run" && PORTD_JAVA_OPTS="-Xlog:gc,safepoint:file=$work/gc.log" exec "$here/portd" serve -c portd.toml \
     --port-offset "$offset" --bind 127.0.0.1) >"$work/portd.log" 2>&1 &
 portd=$!
 pids+=("$portd")
@@ -82,14 +84,20 @@ sample
 "$here/portd" load echo "127.0.0.1:$(port 7)" -c 4 -d "${secs}s" -w 0s > "$work/echo.txt" 2>&1 & pids+=($!); loads=($!)
 "$here/portd" load chargen "127.0.0.1:$(port 19)" -c 2 -d "${secs}s" -w 0s > "$work/chargen.txt" 2>&1 & pids+=($!); loads+=($!)
 # a request over 10 s counts as a wrk timeout (default 2 s: a busy shared machine stalls longer than that)
-wrk -t1 -c8 -d"${secs}s" --timeout 10s "http://127.0.0.1:$(port 80)/4k.bin" > "$work/wrk.txt" 2>&1 & pids+=($!); loads+=($!)
+wrk -t1 -c8 -d"${secs}s" --timeout 10s --latency "http://127.0.0.1:$(port 80)/4k.bin" > "$work/wrk.txt" 2>&1 & pids+=($!); loads+=($!)
 # a UDP call unanswered for 2 s counts as lost (and is sent again)
 "$work/rpcload" -t tcp -p "$(port 111)" -c 2 -d "$secs" > "$work/rpc-tcp.txt" 2>&1 & pids+=($!); loads+=($!)
 "$work/rpcload" -t udp -p "$(port 111)" -c 1 -d "$secs" -T 2000 > "$work/rpc-udp.txt" 2>&1 & pids+=($!); loads+=($!)
-(   # new HTTP connections, one at a time
+(   # new HTTP connections, one at a time; a failure is logged with its second of the run and curl's exit code
     ok=0; failed=0
     while [ "$(date +%s)" -lt "$end" ]; do
-        if curl -sf -m 10 -o /dev/null -H 'Connection: close' "http://127.0.0.1:$(port 80)/4k.bin"; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
+        t=$(date +%s)
+        if curl -sSf -m 10 -o /dev/null -H 'Connection: close' "http://127.0.0.1:$(port 80)/4k.bin" 2>"$work/curl.err"; then
+            ok=$((ok + 1))
+        else
+            rc=$?; failed=$((failed + 1))
+            echo "second $((t - start)): curl exit $rc after $(( $(date +%s) - t )) s: $(tr '\n' ' ' < "$work/curl.err")"
+        fi
     done
     echo "curl new connections: $ok ok, $failed failed"
 ) > "$work/curl.txt" 2>&1 & pids+=($!); loads+=($!)
@@ -172,7 +180,10 @@ awk -v hz="$(getconf CLK_TCK)" 'NR > 1 && $1 > t {c = ($7 - pc) / hz / ($1 - t) 
     NR == 1 {t0 = $1; c0 = $7; w0 = $8} {t = $1; pc = $7; pw = $8}
     END {printf "portd CPU %.0f%% of one core over the run (max %.0f%% in a 10-s interval); its threads waited %.0f ms a second for a CPU (max %.0f)\n",
         (pc - c0) / hz / (t - t0) * 100, maxc, (pw - w0) / 1e6 / (t - t0), maxw}' "$work/samples.txt"
-echo "-- GC: $(grep -c 'Pause Young' "$work/gc.log" || true) young pauses, longest $(grep -oE 'Pause Young.* ([0-9.]+)ms$' "$work/gc.log" | grep -oE '[0-9.]+ms$' | sort -n | tail -1 || true); $(grep -c 'Pause Full' "$work/gc.log" || true) full (one per heap measurement, from jcmd GC.run)"
+longest() { grep -E "$1" "$work/gc.log" | grep -oE "$2" | grep -oE '[0-9.]+ms' | sort -n | tail -1 || true; }
+echo "-- GC: $(grep -c 'Pause Young' "$work/gc.log" || true) young pauses, longest $(longest 'Pause Young' '[0-9.]+ms$');" \
+    "$(grep -c 'Pause Full' "$work/gc.log" || true) full (one per heap measurement, from jcmd GC.run), longest $(longest 'Pause Full' '[0-9.]+ms$');" \
+    "longest stop of any kind (safepoint total) $(grep -oE 'Total: [0-9]+ ns' "$work/gc.log" | awk '$2 > m {m = $2} END {printf "%.1fms", m / 1e6}')"
 echo "-- load reports"
 for f in echo chargen wrk rpc-tcp rpc-udp curl smtp scan; do echo "[$f]"; tail -14 "$work/$f.txt"; done
 [ ${#unfinished[@]} -eq 0 ] || echo "soak: ${#unfinished[@]} load(s) had not ended 2 minutes after the soak: pids ${unfinished[*]}"
