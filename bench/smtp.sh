@@ -150,8 +150,9 @@ fi
 for i in "${!ports[@]}"; do wait_port "${ports[$i]}"; done
 
 empty_stores() {   # the mail of the last rotation, so no run pays for a directory of 100,000 files
-    for s in "${stores[@]}"; do
-        [ -n "$s" ] && find "$s" -mindepth 1 -type f -delete 2>/dev/null || true
+    local store
+    for store in "${stores[@]}"; do
+        [ -n "$store" ] && find "$store" -mindepth 1 -type f -delete 2>/dev/null || true
     done
 }
 

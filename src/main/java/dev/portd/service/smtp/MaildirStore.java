@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 final class MaildirStore {
     private static final Logger log = LoggerFactory.getLogger(MaildirStore.class);
+    private static final long PID = ProcessHandle.current().pid();
+    /** One counter for the process: a reload's new store must not repeat the old one's names. */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final Path tmp;
     private final Path newDir;
@@ -43,9 +46,6 @@ final class MaildirStore {
     private final Executor blocking;
     private final Clock clock;
     private final String host;
-    private static final long PID = ProcessHandle.current().pid();
-    /** One counter for the process: a reload's new store must not repeat the old one's names. */
-    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final Object lock = new Object();
     private List<CompletableFuture<String>> renamedPendingSync = new ArrayList<>();
