@@ -45,9 +45,9 @@ echo "cpus: $(nproc), load before: $(cut -d' ' -f1-3 /proc/loadavg), ulimit -n: 
 
 TIMEFORMAT='%R %U %S'
 for i in $(seq "$runs"); do
-    { time "$here/portd" scan 127.0.0.1 -p - >/dev/null; } 2>&1 | sed 's/^/portd /' >>"$times"
-    { time nmap -sT -T4 -p- -n -Pn 127.0.0.1 >/dev/null; } 2>&1 | sed 's/^/nmap /' >>"$times"
-    { time "$here/portd" scan 127.0.0.1 -p 1 >/dev/null; } 2>&1 | sed 's/^/floor /' >>"$times"
+    { time "$here/portd" scan 127.0.0.1 -p - >/dev/null 2>&1; } 2>&1 | sed 's/^/portd /' >>"$times"
+    { time nmap -sT -T4 -p- -n -Pn 127.0.0.1 >/dev/null 2>&1; } 2>&1 | sed 's/^/nmap /' >>"$times"
+    { time "$here/portd" scan 127.0.0.1 -p 1 >/dev/null 2>&1; } 2>&1 | sed 's/^/floor /' >>"$times"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$times" <<'PY'
