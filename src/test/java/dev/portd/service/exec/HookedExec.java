@@ -18,7 +18,7 @@ record HookedExec(ExecService exec, Consumer<Channel> hook) implements Service {
     static Host start(String toml, Consumer<Channel> hook) {
         List<ServiceKind> kinds = ServiceKinds.BUILT_IN.stream()
                 .map(k -> !k.name().equals("exec") ? k : new ServiceKind(k.name(), k.defaultPort(), k.protocols(),
-                        ctx -> new HookedExec(new ExecService(ctx), hook), k.summary(), k.options(), k.check(),
+                        ctx -> new HookedExec(new ExecService(ctx), hook), k.summary(), k.options(), k.rule(), k.check(),
                         k.answersAnyDatagram(), k.amplifiesOverUdp()))
                 .toList();
         return Host.builder(kinds).toml(toml).start();
