@@ -153,9 +153,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         discardWaiting();
         decoder.discardBuffered();   // plaintext pipelined after STARTTLS never reaches a command
         ctx.flush();
-        // Netty's SniHandler holds the client's hello until the context is ready (the self-signed one
-        // is made when the first client asks), then puts the SslHandler in its place; the
-        // 220 below leaves in clear as it passes outbound
+        // Netty's SniHandler holds the client's hello until the context is ready, then puts the
+        // SslHandler in its place; the 220 below leaves in clear as it passes outbound. The self-signed
+        // context is made when the first client asks, so that hello may wait for it: up to the
+        // session's timeout, not Netty's default of 10 s
         AsyncMapping<String, SslContext> context = (serverName, promise) -> {
             settings.tls().get().whenComplete((c, e) -> {
                 if (e != null) {
@@ -167,7 +168,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return promise;
         };
         ctx.pipeline().addBefore(ctx.executor(), ctx.pipeline().context(decoder).name(), "smtp-tls",
-                new SniHandler(context));
+                new SniHandler(context, 65536, settings.timeout().toMillis()));
         reply(220, "2.0.0", "Ready to start TLS");
         ctx.flush();
         tls = true;
