@@ -22,7 +22,9 @@ import java.util.concurrent.Executors;
  * {@link ProcessBuilder} and bytes are pumped between the connection and its stdin/stdout, with
  * back-pressure both ways: portd stops reading the client while a write to stdin is under way, and
  * stops reading stdout while the client is not writable. A client half-close closes stdin; the end
- * of stdout half-closes to the client.
+ * of stdout half-closes to the client once every byte of it has been written; the connection closes
+ * when stdout has ended and the program has exited, whichever comes last (the exit often comes
+ * first: stdout may still hold the program's last bytes).
  */
 final class ExecPipeHandler extends ChannelInboundHandlerAdapter {
     private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> {
@@ -34,6 +36,8 @@ final class ExecPipeHandler extends ChannelInboundHandlerAdapter {
     private final Object writable = new Object();
     private Process process;
     private CompletableFuture<Void> toStdin = CompletableFuture.completedFuture(null);
+    private boolean stdoutEnded;   // on the event loop
+    private boolean exited;        // on the event loop
 
     ExecPipeHandler(ExecService service) {
         this.service = service;
@@ -84,11 +88,17 @@ final class ExecPipeHandler extends ChannelInboundHandlerAdapter {
         PUMPS.execute(() -> pumpStdout(ch, p.getInputStream()));
         p.onExit().thenAccept(done -> {
             service.exited((int) p.pid(), ch.remoteAddress(), ExitStatus.ofJava(done.exitValue()));
-            ch.eventLoop().execute(() -> ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ch.close()));
+            ch.eventLoop().execute(() -> {
+                exited = true;
+                closeWhenDone(ch);
+            });
         });
     }
 
-    /** stdout to the client, a chunk at a time, waiting while the client is not writable. */
+    /**
+     * stdout to the client, a chunk at a time, waiting while the client is not writable; at its end,
+     * {@link #endOutput}, queued on the event loop behind the chunks' writes.
+     */
     private void pumpStdout(Channel ch, InputStream stdout) {
         byte[] buf = new byte[16 * 1024];
         try (stdout) {
@@ -101,10 +111,28 @@ final class ExecPipeHandler extends ChannelInboundHandlerAdapter {
                     }
                 }
             }
-            if (ch.isActive()) {
+            ch.eventLoop().execute(() -> endOutput(ch));
+        } catch (IOException | InterruptedException e) {
+            ch.close();
+        }
+    }
+
+    /**
+     * Half-closes to the client once the writes before have gone out: a shutdownOutput with bytes
+     * still queued in Netty would fail them, and the client would miss the end of the output.
+     */
+    private void endOutput(Channel ch) {
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (f.isSuccess()) {
                 ((DuplexChannel) ch).shutdownOutput();
             }
-        } catch (IOException | InterruptedException e) {
+            stdoutEnded = true;
+            closeWhenDone(ch);
+        });
+    }
+
+    private void closeWhenDone(Channel ch) {
+        if (stdoutEnded && exited) {
             ch.close();
         }
     }

@@ -9,10 +9,13 @@ import dev.portd.support.Tcp;
 import dev.portd.support.TestHosts;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -249,6 +252,29 @@ class ExecServiceTest {
         }
     }
 
+    @Test
+    void overPipesAProgramsWholeOutputReachesAClientThatReadsOnlyOnceItHasExited() throws Exception {
+        // Small socket buffers (a send buffer of a set size is not grown by the kernel) keep much of the
+        // output in portd's pipe and Netty's queue when head exits: neither the exit nor the end of
+        // stdout may close or half-close the connection before all of it has been written.
+        int bytes = 130_000;   // < pipe (64 KiB) + Netty's high water mark (64 KiB) + the kernel's: head can exit
+        try (Host host = HookedExec.start("[host]\ntransport = \"nio\"\n[services.prog]\nkind = \"exec\"\nport = 0\n"
+                + "protocols = [\"tcp\"]\ncommand = [\"/usr/bin/head\", \"-c\", \"" + bytes + "\", \"/dev/zero\"]\n",
+                ch -> ch.config().setOption(ChannelOption.SO_SNDBUF, 4096))) {
+            ExecService exec = HookedExec.of(host);
+            try (Socket s = new Socket()) {
+                s.setReceiveBufferSize(4096);
+                s.setSoTimeout(10_000);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), host.tcpPort("prog")));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> exec.stats.started.sum() == 1 && exec.stats.running.get() == 0);
+                byte[] back = s.getInputStream().readAllBytes();
+                assertThat(back.length).isEqualTo(bytes);
+                assertThat(Arrays.mismatch(back, new byte[bytes])).isEqualTo(-1);
+            }
+        }
+    }
+
     /** Random bytes written then half-closed come back whole through the program (cat), and it ends. */
     static void assertCatEchoes(Host host, int bytes, long seed) throws Exception {
         byte[] sent = new byte[bytes];
@@ -262,7 +288,10 @@ class ExecServiceTest {
                     throw new IllegalStateException(e);
                 }
             });
-            assertThat(s.getInputStream().readAllBytes()).isEqualTo(sent);
+            byte[] back = s.getInputStream().readAllBytes();
+            assertThat(Arrays.mismatch(sent, back))
+                    .as("offset of the first byte that differs (%d sent, %d back)", sent.length, back.length)
+                    .isEqualTo(-1);
             w.join();
         }
     }
