@@ -73,7 +73,12 @@ class FdExhaustionIT {
             long seconds = (System.nanoTime() - started) / 1_000_000_000L + 1;
             assertThat(log.lines().filter(l -> l.contains("fd budget")).count())
                     .as("one line a second at most about the refusals:\n" + log).isBetween(1L, seconds);
-            assertThat(log).doesNotContain("Too many open files");
+            // the budget usually keeps accept from failing at all; on a loaded machine a burst may still
+            // reach EMFILE: then only portd's own back-off line may say so, one a second at most, never
+            // Netty's warning per failed accept
+            assertThat(log.lines().filter(l -> l.contains("Too many open files")))
+                    .as("EMFILE only as the back-off line:\n" + log)
+                    .allMatch(l -> l.contains("accepting paused")).hasSizeLessThanOrEqualTo((int) seconds);
         } finally {
             for (Socket s : flood) {
                 s.close();
