@@ -247,12 +247,12 @@ echo "$head"; echo "$rule"
 for config in "20 1024" "20 102400" "1 1024"; do
     read -r s size <<<"$config"
     line="| portd durable = false / smtp-sink -D, $s session$([ "$s" = 1 ] || echo s), $((size / 1024)) KiB |"
-    for mode in "${modes[@]}"; do line+=" $(ratio "${rate["$fast/$mode/$config"]}" "${rate["$sinkD/$mode/$config"]}") |"; done
+    for mode in "${modes[@]}"; do line+=" $(ratio "${rate["$fast/$mode/$config"]:-}" "${rate["$sinkD/$mode/$config"]:-}") |"; done
     echo "$line"
 done
 for size in 1024 102400; do
     line="| portd durable, 1 session, $((size / 1024)) KiB / disk (1 thread write+force+rename+force(new/)), rotation medians |"
-    for mode in "${modes[@]}"; do line+=" $(ratio "${rate["0/$mode/1 $size"]}" "${rate["disk/$mode/1 $size"]}") |"; done
+    for mode in "${modes[@]}"; do line+=" $(ratio "${rate["0/$mode/1 $size"]:-}" "${rate["disk/$mode/1 $size"]:-}") |"; done
     echo "$line"
 done
 echo
