@@ -22,7 +22,8 @@
 #
 # Needs: postfix (for /usr/sbin/smtp-sink and smtp-source; its daemon must not run), gcc, a JDK, bc;
 # node/npm for maildev (MAILDEV=0 leaves it out). BASE_JAR=path/to/an/older/portd.jar adds its two portd rows, for
-# a before/after in the same run. Only loopback is used.
+# a before/after in the same run. MODES="pipe conn" and CONFIGS="20 1024,1 1024" (sessions and
+# bytes) run a part of the table. Only loopback is used.
 #   bench/smtp.sh [PORT_BASE]    default 14025, below the ephemeral range (where a client's port
 #                                may sit and block a listener); uses PORT_BASE .. PORT_BASE+9
 set -euo pipefail
@@ -42,6 +43,7 @@ mkdir -p "$WORK"
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM   # through the EXIT trap, so no server outlives the script
 
 [ -x "$SINK" ] && [ -x "$SOURCE" ] || { echo "smtp-sink or smtp-source missing: apt-get install -y postfix (then make sure its daemon is stopped)" >&2; exit 2; }
 [ -f "$here/target/portd.jar" ] || (cd "$here" && mvn -B -q -DskipTests package)
@@ -156,15 +158,18 @@ empty_stores() {   # the mail of the last rotation, so no run pays for a directo
     done
 }
 
-for i in "${!ports[@]}"; do   # warm-up (JIT, caches), both modes
-    run_one "$i" conn 20 1024 "$(messages "$i" conn 20 1024)" >/dev/null
-    run_one "$i" pipe 20 1024 "$(messages "$i" pipe 20 1024)" >/dev/null
+# warm-up, the same for every server and whatever SCALE is: the JVM's compilers go on working for
+# some 10,000 messages, and a short run would charge their CPU to portd's messages
+for i in "${!ports[@]}"; do
+    run_one "$i" conn 20 1024 $((4000 / divisor[i])) >/dev/null
+    run_one "$i" pipe 20 1024 $((30000 / divisor[i])) >/dev/null
+    run_one "$i" pipe 20 102400 $((2000 / divisor[i])) >/dev/null
 done
 empty_stores
 
 declare -A rate cpu load
-modes=(conn pipe source)
-configs=("1 1024" "1 102400" "20 1024" "20 102400")
+read -r -a modes <<<"${MODES:-conn pipe source}"
+IFS=, read -r -a configs <<<"${CONFIGS:-1 1024,1 102400,20 1024,20 102400}"
 for mode in "${modes[@]}"; do
     for config in "${configs[@]}"; do
         read -r s size <<<"$config"
@@ -188,7 +193,7 @@ for mode in "${modes[@]}"; do
     done
 done
 
-ratio() { [ "${2:-0}" -gt 0 ] && echo "scale=2; $1 / $2" | bc || echo "-"; }
+ratio() { [ -n "$1" ] && [ "${2:-0}" -gt 0 ] && echo "scale=2; $1 / $2" | bc || echo "-"; }
 
 # durable at 1 session against the disk measured just before each run, pair by pair: the disk's
 # rate drifts within seconds here, so the ratio of each pair is taken, then the median of those
@@ -213,8 +218,12 @@ for mode in "${modes[@]}"; do
         source) echo "## source: Postfix's smtp-source, a new connection per message (HELO, no pipelining): messages/s (server CPU us per message)" ;;
     esac
     echo
-    echo "| server | 1 session, 1 KiB | 1 session, 100 KiB | 20 sessions, 1 KiB | 20 sessions, 100 KiB |"
-    echo "|---|---|---|---|---|"
+    head="| server |"; rule="|---|"
+    for config in "${configs[@]}"; do
+        read -r s size <<<"$config"
+        head+=" $s session$([ "$s" = 1 ] || echo s), $((size / 1024)) KiB |"; rule+="---|"
+    done
+    echo "$head"; echo "$rule"
     for i in "${!ports[@]}"; do
         line="| ${names[$i]} |"
         for config in "${configs[@]}"; do line+=" ${rate["$i/$mode/$config"]} (${cpu["$i/$mode/$config"]}) |"; done
@@ -232,17 +241,18 @@ fast=1; sinkD=$([ -n "$BASE_JAR" ] && echo 6 || echo 4)
 echo
 echo "## the targets, as ratios in this run"
 echo
-echo "| ratio | conn | pipe | source |"
-echo "|---|---|---|---|"
+head="| ratio |"; rule="|---|"
+for mode in "${modes[@]}"; do head+=" $mode |"; rule+="---|"; done
+echo "$head"; echo "$rule"
 for config in "20 1024" "20 102400" "1 1024"; do
     read -r s size <<<"$config"
     line="| portd durable = false / smtp-sink -D, $s session$([ "$s" = 1 ] || echo s), $((size / 1024)) KiB |"
-    for mode in "${modes[@]}"; do line+=" $(ratio "${rate["$fast/$mode/$config"]}" "${rate["$sinkD/$mode/$config"]}") |"; done
+    for mode in "${modes[@]}"; do line+=" $(ratio "${rate["$fast/$mode/$config"]:-}" "${rate["$sinkD/$mode/$config"]:-}") |"; done
     echo "$line"
 done
 for size in 1024 102400; do
     line="| portd durable, 1 session, $((size / 1024)) KiB / disk (1 thread write+force+rename+force(new/)), rotation medians |"
-    for mode in "${modes[@]}"; do line+=" $(ratio "${rate["0/$mode/1 $size"]}" "${rate["disk/$mode/1 $size"]}") |"; done
+    for mode in "${modes[@]}"; do line+=" $(ratio "${rate["0/$mode/1 $size"]:-}" "${rate["disk/$mode/1 $size"]:-}") |"; done
     echo "$line"
 done
 echo
