@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -294,8 +295,7 @@ class DashboardBrowserIT {
                 + "--b1--\r\n");
         wait.until(b -> b.findElement(By.id("mail-list")).getText().contains("Seen in the browser")
                 && b.findElement(By.id("mail-list")).getText().contains("Figures attached"));
-        browser.findElements(By.cssSelector("#mail-list li")).stream()
-                .filter(li -> li.getText().contains("Figures attached")).findFirst().orElseThrow().click();
+        clickMail("Figures attached");
         wait.until(b -> b.findElement(By.id("mail-attachments")).isDisplayed());
         WebElement link = browser.findElement(By.cssSelector("#mail-attachments a"));
         assertThat(link.getText()).isEqualTo("../figures.csv");
@@ -354,11 +354,27 @@ class DashboardBrowserIT {
             browser.findElement(By.cssSelector("#rpc-table tr.fold")).click();   // the widest table, unfolded
             assertThat(browser.findElements(By.cssSelector("#rpc-table tr.own"))).isNotEmpty();
             assertNoSidewaysScroll();
-            browser.findElements(By.cssSelector("#mail-list li")).get(0).click();
+            clickMail("");
             await15().until(b -> b.findElement(By.id("mail-view")).isDisplayed());
             assertNoSidewaysScroll();
         } finally {
             browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
+    }
+
+    /**
+     * Clicks the first message whose entry contains {@code text}. The list is drawn anew every few
+     * seconds, so an entry found may be replaced before the click lands: find it again then.
+     */
+    private void clickMail(String text) {
+        await15().ignoring(StaleElementReferenceException.class).until(b -> {
+            for (WebElement li : b.findElements(By.cssSelector("#mail-list li[data-id]"))) {
+                if (li.getText().contains(text)) {
+                    li.click();
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 }
