@@ -12,7 +12,7 @@ import java.util.concurrent.TimeoutException;
  * is started with the socket as fd 0 and 1 and reads it itself (as in.tftpd does); portd looks at
  * the socket again only when the program has exited. One thread per such socket waits in
  * {@code poll(2)} and for the program, never an event loop. The host's UDP guard and counters see
- * none of these datagrams: the program owns them.
+ * none of these datagrams: the program owns them, in blocking mode while it runs.
  */
 final class ExecDatagramWaiter {
     private static final int POLL_MILLIS = 250;
@@ -67,14 +67,23 @@ final class ExecDatagramWaiter {
                 continue;
             }
             try {
-                ExecProcess p = ExecProcess.spawn(service.spec(Map.of("PROTO", "UDP")), fd,
-                        line -> service.stderrLine(running == null ? 0 : running.pid(), line));
-                running = p;
-                service.stats.started.increment();
-                service.stats.running.incrementAndGet();
-                ExitStatus status = p.exit().get();
-                running = null;
-                service.exited(p.pid(), socket.localAddress(), status);
+                // blocking while the program owns it, as inetd hands it over (a program that reads
+                // again after its first datagram would get EAGAIN otherwise); non-blocking again
+                // after, because the socket stays Netty's (a reload may give it to another kind)
+                ExecProcess.setNonBlocking(fd, false);
+                ExecProcess p;
+                try {
+                    p = ExecProcess.spawn(service.spec(Map.of("PROTO", "UDP")), fd,
+                            line -> service.stderrLine(running == null ? 0 : running.pid(), line));
+                    running = p;
+                    service.stats.started.increment();
+                    service.stats.running.incrementAndGet();
+                    ExitStatus status = p.exit().get();
+                    running = null;
+                    service.exited(p.pid(), socket.localAddress(), status);
+                } finally {
+                    ExecProcess.setNonBlocking(fd, true);
+                }
             } catch (ExecProcess.SpawnException e) {
                 service.startFailed(e.getMessage());
                 return;   // a program that cannot start would be retried on every datagram

@@ -123,10 +123,17 @@ final class ExecProcess {
      * fail. Only for a socket portd itself no longer reads or writes.
      */
     static void makeBlocking(int fd) throws SpawnException {
+        setNonBlocking(fd, false);
+    }
+
+    /** Sets or clears O_NONBLOCK on the open socket behind {@code fd} (shared by every duplicate). */
+    static void setNonBlocking(int fd, boolean nonBlocking) throws SpawnException {
         LibC c = LibC.load();
         int flags = c.fcntl(fd, LibC.F_GETFL, 0);
-        if (flags < 0 || c.fcntl(fd, LibC.F_SETFL, flags & ~LibC.O_NONBLOCK) != 0) {
-            throw new SpawnException("cannot put the socket in blocking mode: " + LibC.strerror(Native.getLastError()));
+        int wanted = nonBlocking ? flags | LibC.O_NONBLOCK : flags & ~LibC.O_NONBLOCK;
+        if (flags < 0 || (wanted != flags && c.fcntl(fd, LibC.F_SETFL, wanted) != 0)) {
+            throw new SpawnException("cannot put the socket in " + (nonBlocking ? "non-blocking" : "blocking")
+                    + " mode: " + LibC.strerror(Native.getLastError()));
         }
     }
 

@@ -160,6 +160,29 @@ class ExecServiceTest {
     }
 
     @Test
+    void overUdpWaitTheProgramGetsTheSocketInBlockingModeEachTime() throws Exception {
+        // in.tftpd reads once; a program that reads again would get EAGAIN from a non-blocking socket
+        Path seen = dir.resolve("flags");
+        String script = "grep flags /proc/$$/fdinfo/0 >> " + seen + "; head -c 1 >/dev/null";
+        try (Host host = TestHosts.start("[services.prog]\nkind = \"exec\"\nport = 0\nprotocols = [\"udp\"]\n"
+                + "wait = true\ncommand = [\"/bin/sh\", \"-c\", \"" + script + "\"]\n");
+             java.net.DatagramSocket client = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), host.udpPort("prog"));
+            for (int run = 1; run <= 2; run++) {
+                client.send(new java.net.DatagramPacket(new byte[] {'x'}, 1, to));
+                long runs = run;
+                await().atMost(Duration.ofSeconds(10)).until(() -> figures(host, "prog").get("started") == runs
+                        && figures(host, "prog").get("running") == 0);
+            }
+            var lines = Files.readAllLines(seen);
+            assertThat(lines).hasSize(2);
+            for (String flags : lines) {
+                assertThat(Integer.parseInt(flags.split("\\s+")[1], 8) & LibC.O_NONBLOCK).as(flags).isZero();
+            }
+        }
+    }
+
+    @Test
     void aProgramThatDiesAtOnceIsReapedAndCounted() throws Exception {
         try (Host host = exec("[\"/bin/sh\", \"-c\", \"echo $$; exit 3\"]", "")) {
             for (int i = 0; i < 3; i++) {
