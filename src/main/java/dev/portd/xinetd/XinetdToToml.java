@@ -202,7 +202,7 @@ public final class XinetdToToml {
                 return null;
             }
             String host = r.get(0).contains(":") ? "[" + r.get(0) + "]" : r.get(0);
-            keys.put("to", quote(host + ":" + r.get(1)));
+            keys.put("to", quote(host + ":" + Integer.parseInt(r.get(1))));
             if ("udp".equals(protocol)) {   // null: a socket_type portd does not serve, warned about
                 warnings.add("redirect is TCP-only in xinetd; portd relays UDP too");
             }
@@ -224,7 +224,7 @@ public final class XinetdToToml {
     private void port(Section s, String kind, String protocol, List<String> warnings, Map<String, String> keys) {
         String p = s.first("port");
         if (p != null && p.matches("\\d{1,5}") && Integer.parseInt(p) >= 1 && Integer.parseInt(p) <= 65535) {
-            keys.put("port", p);
+            keys.put("port", Integer.toString(Integer.parseInt(p)));   // xinetd reads "0570" as 570; TOML refuses it
             return;
         }
         if (p != null) {

@@ -160,6 +160,35 @@ class XinetdImportTest {
     }
 
     @Test
+    void portsWithLeadingZerosAreDecimalAsXinetdReadsThem() throws Exception {
+        // found by XinetdFuzzTest: "port = 0570" was copied as is, and TOML refuses a zero-prefixed integer
+        Path conf = Files.writeString(dir.resolve("xinetd.conf"), """
+                service catty
+                {
+                    socket_type = stream
+                    wait        = no
+                    server      = /bin/cat
+                    port        = 0570
+                    type        = UNLISTED
+                }
+                service relay
+                {
+                    socket_type = stream
+                    wait        = no
+                    redirect    = 127.0.0.1 0080
+                    port        = 08080
+                    type        = UNLISTED
+                }
+                """);
+        PortdCli imported = PortdCli.run("import", "xinetd", conf.toString());
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("port = 570\n", "port = 8080\n", "to = \"127.0.0.1:80\"")
+                .doesNotContain("0570", "0080");
+        PortdCli check = checkOf(imported.out() + PROBE);
+        assertThat(check.exit()).as(check.err()).isZero();
+    }
+
+    @Test
     void aMissingFileIsRefusedWithoutAStackTrace() {
         PortdCli r = PortdCli.run("import", "xinetd", dir.resolve("nope").toString());
         assertThat(r.exit()).isEqualTo(2);
