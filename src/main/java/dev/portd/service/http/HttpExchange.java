@@ -25,9 +25,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * One request and its response. A route answers exactly once: a whole response, a file, or a
@@ -150,6 +153,28 @@ final class HttpExchange {
         } catch (RejectedExecutionException e) {
             send(error(HttpResponseStatus.SERVICE_UNAVAILABLE));
         }
+    }
+
+    /**
+     * Runs {@code then} on the event loop with the result or the failure of blocking work that may be
+     * shared with other requests ({@link HttpFileCache#loadShared}); a stopped executor answers 503.
+     */
+    <T> void after(Supplier<CompletableFuture<T>> work, BiConsumer<T, Throwable> then) {
+        CompletableFuture<T> future;
+        try {
+            future = work.get();
+        } catch (RejectedExecutionException e) {
+            send(error(HttpResponseStatus.SERVICE_UNAVAILABLE));
+            return;
+        }
+        future.whenComplete((result, failure) -> {
+            Throwable f = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            try {
+                channel().eventLoop().execute(() -> then.accept(result, f));
+            } catch (RejectedExecutionException stopped) {
+                // the host stopped meanwhile: its event loops are gone, and so is the connection
+            }
+        });
     }
 
     private void onLoop(Runnable task) {
