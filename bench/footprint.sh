@@ -2,8 +2,14 @@
 # Footprint and tails of `./portd serve` (the default config, the launcher's JVM settings) under
 # `wrk -t2 -c64 --latency` on a 1 KiB file, beside the same jar on the JVM's own defaults
 # (`java -jar target/portd.jar serve`) and Debian's nginx with sendfile (as bench/http.sh runs it),
-# one after the other in the same run, ROUNDS times. Per server: RSS idle (5 s after start), the
-# peak RSS during the load, requests/s, p99 and max latency.
+# one after the other in the same run, ROUNDS times. Per server: RSS idle 5 s after start and again
+# 15 s after start (the launcher trims glibc's malloc arenas every 10 s: the second figure is the
+# idle a running portd settles at), then two runs of wrk, each with the peak RSS during it,
+# requests/s, p99 and max latency, and the load average when it ended:
+#   cold  the first DURATION after start: a JVM's JIT compiles the hot code meanwhile, so its worst
+#         requests are here;
+#   warm  the next DURATION, on the same process: the steady state (bench/http.sh warms up too).
+# BENCH_GCLOG=DIR writes each portd's -Xlog:gc*,safepoint to DIR (pauses beside the tails).
 # Runs in its own network namespace (unshare -n, root), so the default ports (80, 25, 111, ...) are free.
 # Usage: bench/footprint.sh [ROUNDS]   (default 3; BENCH_DURATION=10s)
 set -euo pipefail
@@ -46,14 +52,10 @@ rss_kib() {   # the RSS of a process and its children (nginx's workers), KiB
     echo "$total"
 }
 
-measure() {   # name port command...
-    local name=$1 port=$2 idle peak=0 out now
-    shift 2
-    (cd "$work" && exec "$@" >"$work/$name.log" 2>&1) &
-    pid=$!
-    for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/1k.bin" && break; sleep 0.1; done
-    sleep 5
-    idle=$(rss_kib "$pid")
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+load_run() {   # name port phase: one wrk run, its row
+    local name=$1 port=$2 phase=$3 peak=0 now out
     wrk -t2 -c64 -d"$duration" --latency "http://127.0.0.1:$port/1k.bin" >"$work/wrk.out" &
     local w=$!
     while kill -0 "$w" 2>/dev/null; do
@@ -66,16 +68,36 @@ measure() {   # name port command...
     rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
     p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
     max="$(awk '$1 == "Latency" {print $4}' <<<"$out")"
-    printf '| %s | %d | %d | %s | %s | %s |\n' "$name" $((idle / 1024)) $((peak / 1024)) "$rps" "$p99" "$max"
+    printf '| %s | %s | %s | %d | %s | %s | %s | %s |\n' "$name" "$idle" "$phase" $((peak / 1024)) "$rps" "$p99" "$max" "$(load1)"
+}
+
+measure() {   # name port command...
+    local name=$1 port=$2 idle5 idle15 idle
+    shift 2
+    (cd "$work" && exec "$@" >"$work/$name.log" 2>&1) &
+    pid=$!
+    local t0=$SECONDS
+    for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/1k.bin" && break; sleep 0.1; done
+    sleep 5
+    idle5=$(rss_kib "$pid")
+    sleep $((15 - (SECONDS - t0) > 0 ? 15 - (SECONDS - t0) : 0))
+    idle15=$(rss_kib "$pid")
+    idle="$((idle5 / 1024)) / $((idle15 / 1024))"
+    load_run "$name" "$port" cold
+    load_run "$name" "$port" warm
     kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
 
 echo "cpus: $(nproc), load before: $(cut -d' ' -f1-3 /proc/loadavg), java: $(java -version 2>&1 | head -1)"
-echo "| server | idle RSS MiB | peak RSS MiB under load | requests/s | p99 | max |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| server | idle RSS MiB (5 s / 15 s) | run | peak RSS MiB | requests/s | p99 | max | load |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|"
+gclog() {   # the JVM option that logs GC and safepoints of one portd, when BENCH_GCLOG is set
+    [ -z "${BENCH_GCLOG:-}" ] || echo "-Xlog:gc*,safepoint:file=$BENCH_GCLOG/$1-$(date +%s).log:uptime"
+}
+[ -n "${BENCH_GCLOG:-}" ] && mkdir -p "$BENCH_GCLOG"
 for _ in $(seq "$rounds"); do
-    measure "./portd serve (launcher's settings)" 80 "$here/portd" serve
-    measure "java -jar portd.jar serve (JVM defaults)" 80 java -jar "$here/target/portd.jar" serve
+    PORTD_JAVA_OPTS="$(gclog launcher)" measure "./portd serve (launcher's settings)" 80 "$here/portd" serve
+    measure "java -jar portd.jar serve (JVM defaults)" 80 java $(gclog defaults) -jar "$here/target/portd.jar" serve
     measure "nginx (sendfile)" 8080 nginx -c "$work/nginx.conf" -g 'daemon off;'
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -50,7 +50,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +76,10 @@ public final class Host implements HostView, AutoCloseable {
     static final int BACKLOG = 4096;
     /** The largest UDP payload (65,535 less the IPv4 and UDP headers is 65,507; round up to a power of two). */
     static final int MAX_DATAGRAM_BYTES = 65_536;
-    /** Blocking work (files, fsync, /proc) runs here, never on an event loop. */
+    /** Blocking work (files, fsync, /proc) runs here, never on an event loop: at most this many threads at once. */
     static final int BLOCKING_THREADS = 16;
+    /** A blocking thread without work this long ends (an idle host keeps none). */
+    static final long BLOCKING_IDLE_SECONDS = 60;
 
     private volatile HostConfig config;
     private final Clock clock;
@@ -139,7 +140,8 @@ public final class Host implements HostView, AutoCloseable {
         this.clock = clock;
         this.guardedPorts.addAll(config.loopPorts());
         this.transport = transport(config);
-        this.blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, new DefaultThreadFactory("portd-blocking", true));
+        this.blocking = BlockingPool.create(BLOCKING_THREADS, BLOCKING_IDLE_SECONDS, TimeUnit.SECONDS,
+                new DefaultThreadFactory("portd-blocking", true));
         List<String> problems = new ArrayList<>();
         this.services = instances(config, Map.of(), problems);
         if (!problems.isEmpty()) {

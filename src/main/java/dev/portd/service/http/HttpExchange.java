@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -25,9 +26,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * One request and its response. A route answers exactly once: a whole response, a file, or a
@@ -38,6 +42,22 @@ final class HttpExchange {
     /** Response headers are made by us from checked values: Netty need not validate them again. */
     static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     static final AsciiString SERVER = AsciiString.cached("portd");
+    /**
+     * A whole response never has trailers (its length is known): it shares Netty's immutable empty
+     * set instead of making a header table of its own (about 7% of what the event loop allocates per
+     * request of a small file, by JFR allocation samples).
+     */
+    static final HttpHeadersFactory NO_TRAILERS = new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+            return EmptyHttpHeaders.INSTANCE;
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return EmptyHttpHeaders.INSTANCE;
+        }
+    };
 
     private final HttpExchangeHandler connection;
     private final HttpCall call;
@@ -70,7 +90,7 @@ final class HttpExchange {
 
     /** A whole response with a body; for HEAD the body is left out and Content-Length kept. */
     static FullHttpResponse full(HttpResponseStatus status, ByteBuf body, CharSequence contentType) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body, HEADERS, HEADERS);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body, HEADERS, NO_TRAILERS);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         HttpUtil.setContentLength(r, body.readableBytes());
         return r;
@@ -150,6 +170,28 @@ final class HttpExchange {
         } catch (RejectedExecutionException e) {
             send(error(HttpResponseStatus.SERVICE_UNAVAILABLE));
         }
+    }
+
+    /**
+     * Runs {@code then} on the event loop with the result or the failure of blocking work that may be
+     * shared with other requests ({@link HttpFileCache#loadShared}); a stopped executor answers 503.
+     */
+    <T> void after(Supplier<CompletableFuture<T>> work, BiConsumer<T, Throwable> then) {
+        CompletableFuture<T> future;
+        try {
+            future = work.get();
+        } catch (RejectedExecutionException e) {
+            send(error(HttpResponseStatus.SERVICE_UNAVAILABLE));
+            return;
+        }
+        future.whenComplete((result, failure) -> {
+            Throwable f = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            try {
+                channel().eventLoop().execute(() -> then.accept(result, f));
+            } catch (RejectedExecutionException stopped) {
+                // the host stopped meanwhile: its event loops are gone, and so is the connection
+            }
+        });
     }
 
     private void onLoop(Runnable task) {

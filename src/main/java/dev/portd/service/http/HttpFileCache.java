@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
@@ -37,6 +39,8 @@ final class HttpFileCache {
     private final Path root;
     private final ConcurrentHashMap<String, FileEntry> entries = new ConcurrentHashMap<>();
     private final AtomicLong kept = new AtomicLong();
+    /** The looks at the disk under way, by path: requests for a path that is being looked at wait for that look. */
+    private final ConcurrentHashMap<String, CompletableFuture<FileEntry>> looking = new ConcurrentHashMap<>();
 
     HttpFileCache(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -55,6 +59,35 @@ final class HttpFileCache {
     /** Whether the root directory exists (blocking). */
     boolean rootExists() {
         return Files.isDirectory(root);
+    }
+
+    /**
+     * {@link #load} on {@code blocking}, once for all the requests that ask for a path while it runs:
+     * when a busy file's entry turns a second old, the requests of that moment share one look at the
+     * disk instead of sending one task each to the blocking executor. Throws
+     * RejectedExecutionException when the executor has stopped.
+     */
+    CompletableFuture<FileEntry> loadShared(HttpTarget target, Executor blocking) {
+        CompletableFuture<FileEntry> mine = new CompletableFuture<>();
+        CompletableFuture<FileEntry> running = looking.putIfAbsent(target.path(), mine);
+        if (running != null) {
+            return running;
+        }
+        try {
+            blocking.execute(() -> {
+                try {
+                    mine.complete(load(target));
+                } catch (Exception | LinkageError e) {
+                    mine.completeExceptionally(e);
+                } finally {
+                    looking.remove(target.path(), mine);
+                }
+            });
+        } catch (RuntimeException e) {
+            looking.remove(target.path(), mine);
+            throw e;
+        }
+        return mine;
     }
 
     /**

@@ -83,7 +83,7 @@ final class HttpFileRoute implements HttpRoute {
             use.use(fresh);
             return;
         }
-        exchange.blocking(blocking, () -> files.load(target), (entry, failure) -> {
+        exchange.after(() -> files.loadShared(target, blocking), (entry, failure) -> {
             if (failure != null) {
                 log.warn("{}: cannot read {}: {}", exchange.channel(), target.path(), failure.toString());
                 exchange.send(HttpExchange.error(HttpResponseStatus.INTERNAL_SERVER_ERROR));
