@@ -13,6 +13,7 @@
 #   BEFORE_JAR=old/portd.jar   an older build as one more peer ("before")
 #   PEERS="portd before"       only these peers (of portd before netty c xinetd)
 #   NICE=-10                   servers and generator at this nice level (a machine others load; say so)
+#   MODES="echo"               only these modes (of echo daytime-16 daytime-1 daytime-256)
 # Prints two tables, CPU per operation with ratios, then rate and p99; the raw runs stay in
 # $work/runs.jsonl.
 set -euo pipefail
@@ -146,7 +147,10 @@ for peer in $peers; do
     wait_port $((BASE + off + 7)); wait_port $((BASE + off + 13))
 done
 
-modes=("echo|echo|7|-c 16 -s 64" "daytime-16|connect|13|-c 16" "daytime-1|connect|13|-c 1" "daytime-256|connect|13|-c 256")
+modes=()
+for m in "echo|echo|7|-c 16 -s 64" "daytime-16|connect|13|-c 16" "daytime-1|connect|13|-c 1" "daytime-256|connect|13|-c 256"; do
+    [[ " ${MODES:-echo daytime-16 daytime-1 daytime-256} " == *" ${m%%|*} "* ]] && modes+=("$m")
+done
 log "peers: $peers; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 declare -A idle   # each server's CPU at rest, ns per s (a JVM's periodic threads), per mode
