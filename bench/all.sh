@@ -11,7 +11,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$here/bench/out"
 mkdir -p "$out"
 # the order: the short, CPU-bound ones first; compare.sh last (12 minutes)
-all=(conncost scan smtp http footprint rpc forward upgrade discovery compare)
+all=(conncost idlemem scan smtp http footprint rpc forward upgrade discovery compare)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
 "$here/portd" --version >/dev/null   # builds the jar once, outside every timing
