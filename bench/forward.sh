@@ -28,7 +28,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS=${ROUNDS:-3}; WARM=${WARM:-2}; MEASURE=${MEASURE:-5}
 PROXY_CPU=${PROXY_CPU:-0}; LOAD_CPU=${LOAD_CPU:-1}
-BASE=${BASE:-25000}   # upstream BASE+7; portd +1007, haproxy +2007, haproxy-splice +3007, socat +4007
+# ports: upstream BASE+7; portd +1007, haproxy +2007, haproxy-splice +3007, socat +4007; keep them below
+# the ephemeral range (32768 up), where a client's port may already hold one
+BASE=${BASE:-25000}
 RESULTS=${RESULTS:-$here/bench/RESULTS-forward.md}
 JVM_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx128m -XX:MaxDirectMemorySize=256m -Xss512k -XX:ReservedCodeCacheSize=64m"
 ulimit -n "$(ulimit -Hn)"
@@ -36,7 +38,8 @@ work="$(mktemp -d /tmp/portd-forward.XXXXXX)"
 data="$work/runs.jsonl"; : >"$data"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 143' INT TERM   # stop there (the EXIT trap then stops what was started), not clean up and run on
 log() { echo "[forward $(date +%H:%M:%S)] $*" >&2; }
 hz=$(getconf CLK_TCK)
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -133,7 +136,7 @@ for peer in $peers; do
     IFS=: read -r name pid off <<<"$peer"
     for m in "${modes[@]}"; do
         IFS='|' read -r label mode opts <<<"$m"
-        taskset -c "$LOAD_CPU" java -jar "$jar" load "$mode" 127.0.0.1:$((BASE + off)) $opts -t 1 -w 0s -d 2s \
+        taskset -c "$LOAD_CPU" java -jar "$jar" load "$mode" 127.0.0.1:$((BASE + off)) $opts -t 1 -w 0s -d "${WARMUP:-6}s" \
             >/dev/null 2>&1 || true
     done
 done

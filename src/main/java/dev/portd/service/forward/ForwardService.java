@@ -7,11 +7,8 @@ import dev.portd.service.Service;
 import dev.portd.service.ServiceContext;
 import dev.portd.service.ServiceFigures;
 import dev.portd.service.ServiceOptions;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
@@ -108,48 +105,70 @@ public final class ForwardService implements Service, ServiceFigures {
         }
     }
 
+    /**
+     * The relay's handler goes in at once (no pipeline change per connection); it asks for the
+     * upstream connection when the host has admitted the client (channelActive).
+     */
     @Override
     public void initStream(Channel client) {
         client.config().setAutoRead(false);   // nothing is read until upstream is there to take it
-        client.pipeline().addLast("forward", new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-                connect(ctx.channel());
-                ctx.fireChannelActive();
-            }
-        });
-    }
-
-    private void connect(Channel client) {
         RelayHandler.Relay relay = new RelayHandler.Relay();
         relay.client = client;
-        client.pipeline().replace("forward", "relay", new RelayHandler(relay, true, stats.toUpstream));
+        client.pipeline().addLast("relay", new RelayHandler(relay, true, stats.toUpstream, this::connect));
+    }
+
+    /** Connects upstream for an admitted client: at once when the address is known, else after the look-up. */
+    private void connect(RelayHandler.Relay relay) {
+        Channel client = relay.client;
+        InetSocketAddress known = resolved;
+        if (known != null) {
+            connect(relay, known);   // on the client's event loop already: no hand-off, no future
+            return;
+        }
         upstream().whenComplete((address, failure) -> client.eventLoop().execute(() -> {
             if (failure != null) {
-                relay.discard();
-                connectFailed(failure.getCause() == null ? failure.getMessage() : failure.getCause().getMessage());
-                client.close();
+                failed(relay, failure.getCause() == null ? failure.getMessage() : failure.getCause().getMessage());
                 return;
             }
-            if (!client.isActive()) {
-                relay.discard();
+            connect(relay, address);
+        }));
+    }
+
+    /**
+     * Makes the upstream channel by hand on the client's event loop (what a Bootstrap would do, without
+     * copying its options and attributes per connection), then connects it.
+     */
+    private void connect(RelayHandler.Relay relay, InetSocketAddress address) {
+        Channel client = relay.client;
+        if (!client.isActive()) {
+            relay.discard();
+            return;
+        }
+        Channel upstream;
+        try {
+            upstream = Transports.newSocket(client);   // the socket() call: may fail when out of fds
+        } catch (RuntimeException e) {
+            failed(relay, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            return;
+        }
+        ChannelConfig config = upstream.config();
+        config.setConnectTimeoutMillis(connectTimeoutMillis);
+        config.setAutoRead(false);
+        config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        // TCP_NODELAY: Netty's socket configs set it on every socket they make
+        upstream.pipeline().addLast("relay", new RelayHandler(relay, false, stats.fromUpstream, null));
+        client.eventLoop().register(upstream).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                upstream.unsafe().closeForcibly();
+                failed(relay, registered.cause().getMessage());
                 return;
             }
-            ChannelFuture connecting = new Bootstrap().group(client.eventLoop()).channel(Transports.socketOf(client))
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .option(ChannelOption.AUTO_READ, false)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(new RelayHandler(relay, false, stats.fromUpstream))
-                    .connect(address);
-            connecting.addListener(f -> {
+            upstream.connect(address).addListener(f -> {
                 if (!f.isSuccess()) {
-                    relay.discard();
-                    connectFailed(f.cause().getMessage());
-                    client.close();
+                    upstream.close();
+                    failed(relay, f.cause().getMessage());
                     return;
                 }
-                Channel upstream = connecting.channel();
                 stats.upstreamOpen.incrementAndGet();
                 upstream.closeFuture().addListener(c -> stats.upstreamOpen.decrementAndGet());
                 if (!client.isActive()) {
@@ -161,7 +180,14 @@ public final class ForwardService implements Service, ServiceFigures {
                 RelayHandler.resumeReading(client);
                 RelayHandler.resumeReading(upstream);
             });
-        }));
+        });
+    }
+
+    /** No upstream for this client: counted, logged (rate-limited), client closed. */
+    private void failed(RelayHandler.Relay relay, String why) {
+        relay.discard();
+        connectFailed(why);
+        relay.client.close();
     }
 
     @Override

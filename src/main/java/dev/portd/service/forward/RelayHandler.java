@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
@@ -68,14 +69,38 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** What the client side does once the host has admitted the client: connect upstream. */
+    interface Connector {
+        void connect(Relay relay);
+    }
+
     private final Relay relay;
     private final boolean clientSide;
     private final LongAdder bytesRead;
+    private final Connector connector;
 
-    RelayHandler(Relay relay, boolean clientSide, LongAdder bytesRead) {
+    RelayHandler(Relay relay, boolean clientSide, LongAdder bytesRead, Connector connector) {
         this.relay = relay;
         this.clientSide = clientSide;
         this.bytesRead = bytesRead;
+        this.connector = connector;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (connector != null) {
+            connector.connect(relay);
+        }
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * True when nothing waits to be written to {@code ch}: what must follow the written bytes (a
+     * half-close, a close) can then be done at once, without an empty write and a listener.
+     */
+    static boolean drained(Channel ch) {
+        ChannelOutboundBuffer pending = ch.unsafe().outboundBuffer();
+        return pending != null && pending.totalPendingWriteBytes() == 0 && pending.isEmpty();
     }
 
     /**
@@ -140,13 +165,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
-            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-                if (peer.isActive()) {
-                    ((DuplexChannel) peer).shutdownOutput().addListener(s -> relay.inputEnded());
-                } else {
-                    ctx.close();
-                }
-            });
+            if (drained(peer)) {
+                passHalfClose(ctx, peer);
+            } else {
+                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> passHalfClose(ctx, peer));
+            }
         } else if (evt instanceof ChannelInputShutdownReadComplete) {
             return;   // ours, handled above; the host's tail would close the connection on a half-close
         } else {
@@ -154,11 +177,24 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Our input ended and what we read before it is written: end the peer's output. */
+    private void passHalfClose(ChannelHandlerContext ctx, Channel peer) {
+        if (peer.isActive()) {
+            ((DuplexChannel) peer).shutdownOutput().addListener(s -> relay.inputEnded());
+        } else {
+            ctx.close();
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         Channel peer = peer();
         if (peer != null && peer.isActive()) {
-            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (drained(peer)) {
+                peer.close();
+            } else {
+                peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         }
         ctx.fireChannelInactive();
     }

@@ -16,14 +16,15 @@ final class Transports {
     private Transports() {
     }
 
-    static Class<? extends Channel> socketOf(Channel c) {
+    /** A new, unregistered TCP client channel of the transport {@code c} runs on. */
+    static Channel newSocket(Channel c) {
         if (c instanceof EpollSocketChannel || c instanceof EpollDatagramChannel) {
-            return EpollSocketChannel.class;
+            return new EpollSocketChannel();
         }
         if (c instanceof IoUringSocketChannel || c instanceof IoUringDatagramChannel) {
-            return IoUringSocketChannel.class;
+            return new IoUringSocketChannel();
         }
-        return NioSocketChannel.class;
+        return new NioSocketChannel();
     }
 
     static Class<? extends Channel> datagramOf(Channel c) {

@@ -183,6 +183,30 @@ class ForwardServiceTest {
         }
     }
 
+    /**
+     * Connect, one echo, close, many times over: each relay's upstream channel (made by hand, not by
+     * a Bootstrap) is closed again, and every byte is counted once each way.
+     */
+    @Test
+    void shortConnectionsLeaveNoUpstreamOpenAndCountEveryByte() throws Exception {
+        try (Host back = TestHosts.kinds("echo");
+             Host front = front("127.0.0.1:" + back.tcpPort("echo"), "")) {
+            String target = "127.0.0.1:" + front.tcpPort("fwd");
+            PortdCli r = PortdCli.run("load", "connect", target, "--echo", "-c", "4", "-n", "300", "-w", "0s", "--json");
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode e = JSON.readTree(r.out());
+            assertThat(e.get("ops").asLong()).isEqualTo(300);
+            assertThat(e.get("errors").asLong()).isZero();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode f = figures(front, "fwd");
+                assertThat(f.get("upstream_open").asLong()).isZero();
+                assertThat(f.get("connect_failed").asLong()).isZero();
+                assertThat(f.get("bytes_to_upstream").asLong()).isEqualTo(300L * 64);
+                assertThat(f.get("bytes_from_upstream").asLong()).isEqualTo(300L * 64);
+            });
+        }
+    }
+
     @Test
     void curlFetchesAFileFromPortdsHttpThroughTheRelay() throws Exception {
         byte[] file = new byte[2_000_000];
