@@ -21,7 +21,9 @@
 # order turning each round, so that the machine's other load hits them alike; the table gives the
 # median of the rounds and portd's ratio to each peer, round by round, then the median.
 #
-# Run as root by hand (not in CI): bench/forward.sh [ROUNDS=3 WARM=2 MEASURE=5 BASE=25000]
+# Run as root by hand (not in CI): bench/forward.sh [ROUNDS=3 WARM=2 MEASURE=5 BASE=25000 WARMUP=6]
+# (WARMUP: seconds of unmeasured load per relay and mode first, so that the JIT has compiled the
+# per-connection path; at ~1,000 connections/s, 2 s was not enough)
 # Prints the table, and writes it with the load average into bench/RESULTS-forward.md
 # (RESULTS=/dev/null to not). Every process it starts is stopped by its PID.
 set -euo pipefail
