@@ -94,6 +94,9 @@ public final class XinetdToToml {
 
     /** Whether {@code server} is an executable regular file on this machine, as {@code portd check} will ask. */
     public static boolean executableHere(String server) {
+        if (server.indexOf('\0') >= 0) {
+            return false;   // no file has such a name (and Path.of would refuse it)
+        }
         return Files.isRegularFile(Path.of(server)) && Files.isExecutable(Path.of(server));
     }
 

@@ -151,6 +151,11 @@ class CheckServeParityTest {
         cases.add(new Case("exec over tcp and udp", exec + "protocols = [\"tcp\", \"udp\"]\nwait = true\n", false,
                 "services.t.wait"));
         cases.add(new Case("exec over udp with wait = true", exec + "protocols = [\"udp\"]\nwait = true\n", true, null));
+        // a NUL in argv (found by XinetdFuzzTest through the importer): a clear refusal, not a stack trace
+        cases.add(new Case("exec program with a NUL", "[services.t]\nkind = \"exec\"\nport = 0\n"
+                + "command = [\"/bin/true\\u0000x\"]\n", false, "services.t.command"));
+        cases.add(new Case("exec argument with a NUL", "[services.t]\nkind = \"exec\"\nport = 0\n"
+                + "command = [\"/bin/true\", \"a\\u0000b\"]\n", false, "services.t.command"));
         for (Option<?> o : CommonOptions.HOST) {
             String service = "[services.echo]\nport = 0\n";
             for (String v : bad(o)) {

@@ -61,7 +61,9 @@ final class ExecSettings {
 
     static void check(ServiceOptions options, KindCheck.Problems problems) {
         List<String> command = options.get(COMMAND);
-        if (!command.isEmpty()) {
+        if (command.stream().anyMatch(arg -> arg.contains("\0"))) {
+            problems.add(COMMAND, "an argument holds a NUL character (\\u0000), which no program's argv can carry: remove it");
+        } else if (!command.isEmpty()) {
             Path program = Path.of(command.get(0));
             if (!program.isAbsolute()) {
                 problems.add(COMMAND, "\"" + program + "\" must be an absolute path, e.g. \"/usr/bin/" + program + "\"");
